@@ -1,0 +1,47 @@
+# Backprop Workbook: two commands do all the set-up.
+#   make lab    create .venv if missing, install the workbook, start JupyterLab
+#   make test   the same set-up, then the whole test suite
+# Both are idempotent: the install step re-runs only when pyproject.toml changes.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+ARGS ?=
+# JupyterLab refuses to run as root unless told; add the flag only then.
+ROOT_FLAG := $(shell [ "$$(id -u)" = "0" ] && echo --allow-root)
+
+.PHONY: lab test install build check-build bench clean-venv help
+
+help:
+	@echo "make lab    set up .venv and start JupyterLab (extra flags: ARGS=\"--no-browser --port 9999\")"
+	@echo "make test   set up .venv and run the whole test suite"
+	@echo "make build  regenerate notebooks/ from solutions/"
+	@echo "make bench  speed of tutorial_lib against PyTorch and plain matrix products"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[browser]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab $(ROOT_FLAG) $(ARGS)
+
+test: $(STAMP)
+	$(BIN)/python -m tutorial_lib build --check
+	$(BIN)/python -m pytest $(ARGS)
+
+build: $(STAMP)
+	$(BIN)/python -m tutorial_lib build $(ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py $(ARGS)
+
+clean-venv:
+	rm -rf $(VENV)
