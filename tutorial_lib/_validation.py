@@ -49,7 +49,7 @@ def _to_float_array(name: str, value) -> np.ndarray:
         bad = np.argwhere(~np.isfinite(arr))[0]
         where = tuple(int(i) for i in bad)
         raise ValueError(
-            f"{name} must be finite; entry {where} is {arr[where]!r} "
+            f"{name} must be finite; entry {where} is {float(arr[where])!r} "
             f"({int((~np.isfinite(arr)).sum())} non-finite entries in all)."
         )
     return arr
@@ -128,7 +128,7 @@ def check_binary_labels(name: str, Y: np.ndarray) -> None:
         where = tuple(int(i) for i in np.argwhere(bad)[0])
         values = np.unique(Y[bad])[:5]
         raise ValueError(
-            f"{name} must hold labels 0 or 1; entry {where} is {Y[where]!r} "
+            f"{name} must hold labels 0 or 1; entry {where} is {float(Y[where])!r} "
             f"(other values found: {', '.join(repr(float(v)) for v in values)})."
         )
 
@@ -153,7 +153,7 @@ def check_probabilities(name: str, P: np.ndarray) -> None:
         where = tuple(int(i) for i in np.argwhere((P < 0) | (P > 1))[0])
         raise ValueError(
             f"{name} must hold probabilities in [0, 1] (the output of a sigmoid or softmax); "
-            f"entry {where} is {P[where]!r}."
+            f"entry {where} is {float(P[where])!r}."
         )
 
 
