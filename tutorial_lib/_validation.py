@@ -90,7 +90,8 @@ def as_matrix(name: str, value, rows: int | None = None, cols: int | None = None
         hint = ""
         if arr.ndim == 1:
             hint = (f" A 1-D array of shape {fmt_shape(arr.shape)} would broadcast silently against "
-                    f"(1, n) or (n, 1) matrices; use {name}.reshape(1, -1) for a row of n samples.")
+                    f"(1, n) or (n, 1) matrices; use {name}.reshape(1, -1) for one row of n samples")
+            hint += "." if expected == "(1, n)" else f", or {name}.reshape(-1, 1) for a single sample (one column)."
         raise ValueError(
             f"{name} must be a 2-D matrix of shape {expected} (columns are samples); "
             f"got shape {fmt_shape(arr.shape)}.{hint}"

@@ -99,6 +99,8 @@ def _close(a, b, rtol, atol) -> bool:
 
 
 def _worst_entry(got: np.ndarray, expected: np.ndarray) -> str:
+    if got.ndim == 0:
+        return ""
     diff = np.abs(got - expected)
     idx = np.unravel_index(int(np.argmax(diff)), diff.shape)
     return (f"worst entry {tuple(int(i) for i in idx)}: expected {expected[idx]:.6g}, "
@@ -170,8 +172,8 @@ def expect_array(exercise: str, name: str, got, expected, *, n: int | None = Non
     if n is not None and n > 1:
         if _close(got_arr, expected * n, rtol, atol):
             fail(exercise, f"{name} is {n} times too large.", **summary,
-                 hint=f"the 1/n is missing: the loss averages over the n = {n} samples, so its gradient "
-                      f"carries a factor 1/n.")
+                 hint=f"the 1/n is missing: the loss averages over the n = {n} samples, so the loss and "
+                      f"every gradient of it carry a factor 1/n.")
         if _close(got_arr, expected / n, rtol, atol):
             fail(exercise, f"{name} is {n} times too small.", **summary,
                  hint="you divided by n twice: the 1/n belongs in the loss gradient once, and carries "

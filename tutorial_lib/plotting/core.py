@@ -93,8 +93,9 @@ def decision_boundary(predict, X, Y, ax=None, feature_names=("colour intensity (
     grid = np.vstack([np.ones(G1.size), G1.ravel(), G2.ravel()])
     P = np.asarray(predict(grid)).reshape(G1.shape)
     if shade:
-        ax.contourf(G1, G2, P, levels=[0.0, 0.5, 1.0], colors=[CLASS_STYLE[0]["color"], CLASS_STYLE[1]["color"]],
-                    alpha=0.12)
+        # Shade by the predicted class, so that Y_hat = 0.5 counts as class 1, as in MLP.predict.
+        ax.contourf(G1, G2, (P >= 0.5).astype(float), levels=[-0.5, 0.5, 1.5],
+                    colors=[CLASS_STYLE[0]["color"], CLASS_STYLE[1]["color"]], alpha=0.12)
     if P.min() < 0.5 < P.max():
         ax.contour(G1, G2, P, levels=[0.5], colors=[boundary_color], linewidths=2)
         if boundary_label:
