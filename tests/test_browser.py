@@ -1,0 +1,259 @@
+"""Every solution notebook in real JupyterLab, in headless Chromium, as a student sees it.
+
+For each notebook: open it, run all cells, and require that the kernel
+finishes, no error or stderr output appears, every plot renders (the images
+load), every ipywidgets explorer renders, and moving each explorer's first
+control redraws its output.  A full-height screenshot of each notebook goes to
+``screenshots/`` (git-ignored) for a person to look at.
+
+The browser is Debian's ``chromium`` driven by PyPI's ``playwright`` (never
+``playwright install``).  Without a browser the tests skip with one line, except
+under CI (``CI=true``), where a missing browser is a failure: ``.ci/run``
+installs it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
+SCREENSHOTS = ROOT / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+RUN_TIMEOUT_MS = 180_000  # a whole notebook; each runs in seconds alone, the margin is for a loaded machine
+
+pytestmark = pytest.mark.browser
+
+
+def _browser_missing_reason() -> str | None:
+    if not Path(CHROMIUM).exists():
+        return f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright is not installed (pip install -e '.[browser]')"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser_available():
+    reason = _browser_missing_reason()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the browser test must run in CI, but {reason}")
+        pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _write_lab_settings(settings_dir: Path) -> None:
+    """User settings for a quiet, fully rendered JupyterLab."""
+    settings = {
+        # No news or update check (this machine has no internet).
+        "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
+                                                                          "checkForUpdates": False},
+        # Start the notebook's own kernel without a "Select Kernel" dialog, and keep every cell
+        # in the DOM so that all outputs can be counted and photographed.
+        "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"autoStartDefaultKernel": True,
+                                                                     "windowingMode": "none"},
+    }
+    for rel, value in settings.items():
+        path = settings_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(value))
+
+
+@pytest.fixture(scope="module")
+def lab(browser_available, tmp_path_factory):
+    """A JupyterLab server on 127.0.0.1 over a temporary copy of solutions/ (never the originals)."""
+    tmp = tmp_path_factory.mktemp("lab")
+    root = tmp / "notebooks"
+    root.mkdir()
+    for nb in SOLUTIONS:
+        shutil.copy(nb, root / nb.name)
+    _write_lab_settings(tmp / "settings")
+    env = dict(os.environ,
+               JUPYTER_CONFIG_DIR=str(tmp / "config"), JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
+               JUPYTERLAB_SETTINGS_DIR=str(tmp / "settings"), JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
+               MPLCONFIGDIR=str(tmp / "matplotlib"), IPYTHONDIR=str(tmp / "ipython"))
+    port, token = _free_port(), secrets.token_hex(16)
+    cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+           f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"]
+    if os.geteuid() == 0:
+        cmd.append("--allow-root")
+    log = open(tmp / "server.log", "w")
+    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"JupyterLab did not start; its log:\n{(tmp / 'server.log').read_text()}")
+                time.sleep(0.25)
+        yield {"base": base, "token": token, "root": root}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser(lab):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield b
+        b.close()
+
+
+def _expected(path: Path) -> dict:
+    """What the saved solution shows: plots outside widgets, and the cells holding explorers."""
+    nb = nbformat.read(path, as_version=4)
+    images, explorers = 0, 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        has_widget = any(WIDGET_MIME in out.get("data", {}) for out in cell.outputs)
+        explorers += has_widget
+        images += sum("image/png" in out.get("data", {}) for out in cell.outputs)
+    return {"images": images, "explorers": explorers}
+
+
+def _shutdown_kernels(lab) -> None:
+    """Free the kernel of the notebook just tested (2 cores, many notebooks)."""
+    url = f"{lab['base']}/api/sessions?token={lab['token']}"
+    for session in json.load(urllib.request.urlopen(url, timeout=10)):
+        req = urllib.request.Request(f"{lab['base']}/api/sessions/{session['id']}?token={lab['token']}",
+                                     method="DELETE")
+        urllib.request.urlopen(req, timeout=10)
+
+
+_ALL_RUN = """() => {
+  const prompts = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')];
+  return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+}"""
+
+_OUTPUT_STATE = """(panel) => {
+  const imgs = [...panel.querySelectorAll('.jp-OutputArea-output img')];
+  return {
+    topImages: imgs.filter(i => !i.closest('.jupyter-widgets')).length,
+    brokenImages: imgs.filter(i => !(i.complete && i.naturalWidth > 0)).length,
+    stderr: [...panel.querySelectorAll('[data-mime-type="application/vnd.jupyter.stderr"]')]
+              .map(e => e.textContent.slice(0, 300)),
+    widgetErrors: [...panel.querySelectorAll('.jp-OutputArea-output')]
+              .filter(e => /Error displaying widget|Loading widget/.test(e.textContent)).length,
+    widgetCells: [...panel.querySelectorAll('.jp-CodeCell')]
+              .filter(c => c.querySelector('.jupyter-widgets')).length,
+  };
+}"""
+
+
+def _move_first_control(page, explorer) -> None:
+    """Change the explorer's first control the way a student would."""
+    select = explorer.locator("select")
+    slider = explorer.locator(".noUi-handle")
+    checkbox = explorer.locator("input[type=checkbox]")
+    if slider.count():
+        slider.first.focus()
+        page.keyboard.press("ArrowRight")
+    elif select.count():
+        options = select.first.locator("option").count()
+        current = select.first.evaluate("s => s.selectedIndex")
+        select.first.select_option(index=(current + 1) % options)
+    elif checkbox.count():
+        checkbox.first.click()
+    else:
+        raise AssertionError("explorer has no slider, dropdown or checkbox to move")
+
+
+def _screenshot(page, name: str) -> None:
+    """The whole notebook in one picture: grow the window to the notebook's height."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    height = page.evaluate(
+        "() => { const n = document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-inner')"
+        " || document.querySelector('.jp-NotebookPanel .jp-Notebook'); return n ? n.scrollHeight : 900; }")
+    page.set_viewport_size({"width": 1280, "height": min(int(height) + 200, 30_000)})
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=[p.stem for p in SOLUTIONS])
+def test_notebook_runs_and_renders_in_jupyterlab(lab, browser, path):
+    expected = _expected(path)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(f"{lab['base']}/lab/tree/{path.name}?token={lab['token']}")
+        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+        # The widget manager attaches to the kernel a moment after the kernel first reports idle;
+        # cells run before that show their widgets as plain text, as they would for a student
+        # who clicked "Run All" in the first second.
+        page.wait_for_timeout(3000)
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        page.wait_for_function(_ALL_RUN, timeout=RUN_TIMEOUT_MS)
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=RUN_TIMEOUT_MS)
+        panel = page.locator(".jp-NotebookPanel").first
+        # Let images decode and widgets finish their first render.
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.jp-OutputArea-output img')].every(i => i.complete)",
+            timeout=30_000)
+        if expected["explorers"]:
+            # Widget views render asynchronously after their cell has finished.
+            try:
+                page.wait_for_function(
+                    "n => [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell')]"
+                    ".filter(c => c.querySelector('.jupyter-widgets')).length >= n",
+                    arg=expected["explorers"], timeout=30_000)
+            except Exception:
+                pass  # the assertion below reports what did render
+        state = panel.evaluate(_OUTPUT_STATE)
+        assert state["stderr"] == [], f"{path.name}: error or stderr output in the browser: {state['stderr']}"
+        assert state["brokenImages"] == 0, f"{path.name}: {state['brokenImages']} plots did not render"
+        assert state["topImages"] >= expected["images"] - expected["explorers"], (
+            f"{path.name}: {state['topImages']} plots rendered, the saved notebook has {expected['images']}")
+        assert state["widgetErrors"] == 0, f"{path.name}: a widget failed to display"
+        assert state["widgetCells"] >= expected["explorers"], (
+            f"{path.name}: {state['widgetCells']} cells show widgets, {expected['explorers']} expected")
+
+        explorers = panel.locator(".widget-interact")
+        for i in range(explorers.count()):
+            explorer = explorers.nth(i)
+            explorer.scroll_into_view_if_needed()
+            output = explorer.locator(".widget-output").last
+            before = output.inner_html()
+            _move_first_control(page, explorer)
+            page.wait_for_function("([el, before]) => el.innerHTML !== before && el.innerHTML.length > 0",
+                                   arg=[output.element_handle(), before], timeout=60_000)
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+    finally:
+        _screenshot(page, path.stem)
+        page.close()
+        _shutdown_kernels(lab)
