@@ -126,3 +126,12 @@ def test_relative_error():
     assert tl.relative_error([1.0], [-1.0]) == pytest.approx(1.0)
     with pytest.raises(ValueError, match=r"same shape"):
         tl.relative_error(np.zeros((1, 3)), np.zeros((3, 1)))
+
+
+def test_gradient_norms_are_readable_in_a_fit_callback():
+    rng = np.random.default_rng(0)
+    X, Y = _data(rng, 2, 10, 1, "bce")
+    net = tl.MLP.from_sizes([3, 4, 1], "sigmoid", seed=0)
+    seen = []
+    net.fit(X, Y, lr=0.1, epochs=3, callback=lambda epoch, model, loss: seen.append(model.gradient_norms()["dW"]))
+    assert len(seen) == 3 and all(norms.shape == (2,) and np.all(norms > 0) for norms in seen)

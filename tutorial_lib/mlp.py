@@ -255,7 +255,8 @@ class MLP:
     def _forward(self, X: np.ndarray) -> np.ndarray:
         self._X = X
         self.f, self.a = [], []
-        self.grad_W, self.grad_f, self.grad_a = [], [], []
+        # grad_W/grad_f/grad_a keep the last backward pass, so that a fit callback can read
+        # gradient_norms() after the end-of-epoch forward pass.
         inp = X
         for i, (W, act) in enumerate(zip(self.weights, self._acts)):
             if i > 0 and self.hidden_bias:
