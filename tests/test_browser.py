@@ -37,7 +37,8 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 RUN_TIMEOUT_MS = 180_000  # a whole notebook; each runs in seconds alone, the margin is for a loaded machine
 
-pytestmark = pytest.mark.browser
+# One xdist worker runs them all (make test uses --dist loadgroup), so one JupyterLab serves them.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 def _browser_missing_reason() -> str | None:
@@ -156,7 +157,7 @@ def _shutdown_kernels(lab) -> None:
 
 
 _ALL_RUN = """() => {
-  const prompts = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')];
+  const prompts = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')];
   return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
 }"""
 
@@ -197,8 +198,8 @@ def _screenshot(page, name: str) -> None:
     """The whole notebook in one picture: grow the window to the notebook's height."""
     SCREENSHOTS.mkdir(exist_ok=True)
     height = page.evaluate(
-        "() => { const n = document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-inner')"
-        " || document.querySelector('.jp-NotebookPanel .jp-Notebook'); return n ? n.scrollHeight : 900; }")
+        "() => { const p = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook');"
+        " return p ? p.scrollHeight : 900; }")
     page.set_viewport_size({"width": 1280, "height": min(int(height) + 200, 30_000)})
     page.wait_for_timeout(500)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
@@ -209,7 +210,8 @@ def test_notebook_runs_and_renders_in_jupyterlab(lab, browser, path):
     expected = _expected(path)
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     try:
-        page.goto(f"{lab['base']}/lab/tree/{path.name}?token={lab['token']}")
+        # A workspace of its own ("reset"): otherwise JupyterLab reopens the previous notebook's tab.
+        page.goto(f"{lab['base']}/lab/workspaces/{path.stem}/tree/{path.name}?reset&token={lab['token']}")
         page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
         # The widget manager attaches to the kernel a moment after the kernel first reports idle;
@@ -220,7 +222,7 @@ def test_notebook_runs_and_renders_in_jupyterlab(lab, browser, path):
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
         page.wait_for_function(_ALL_RUN, timeout=RUN_TIMEOUT_MS)
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=RUN_TIMEOUT_MS)
-        panel = page.locator(".jp-NotebookPanel").first
+        panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").first
         # Let images decode and widgets finish their first render.
         page.wait_for_function(
             "() => [...document.querySelectorAll('.jp-OutputArea-output img')].every(i => i.complete)",
@@ -229,7 +231,7 @@ def test_notebook_runs_and_renders_in_jupyterlab(lab, browser, path):
             # Widget views render asynchronously after their cell has finished.
             try:
                 page.wait_for_function(
-                    "n => [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell')]"
+                    "n => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell')]"
                     ".filter(c => c.querySelector('.jupyter-widgets')).length >= n",
                     arg=expected["explorers"], timeout=30_000)
             except Exception:

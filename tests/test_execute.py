@@ -1,0 +1,59 @@
+"""``execute``: run a solution notebook and save it only when the run is clean."""
+
+import os
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell
+
+import synthetic_notebooks as syn
+from tutorial_lib.authoring.notebook_io import read_notebook
+from tutorial_lib.cli import main
+
+pytestmark = pytest.mark.notebooks
+
+
+def without_outputs(nb):
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    return nb
+
+
+def test_execute_saves_outputs_without_timestamps(tmp_path, monkeypatch, capsys):
+    path = syn.write_solution(tmp_path, without_outputs(syn.demo_solution()))
+    monkeypatch.chdir(tmp_path)
+    assert main(["execute"]) == 0
+    assert capsys.readouterr().out == f"executed and saved {os.path.join('solutions', path.name)}\n"
+    nb = read_notebook(path)
+    assert nb.cells[4].outputs[0].text == "Exercise 9.1: passed the public checks.\n"
+    assert nb.cells[8].outputs[0].text == "steps: [0.  0.5 1. ]\n"
+    assert all("execution" not in cell.metadata for cell in nb.cells), "record_timing must be off"
+    assert [c.execution_count for c in nb.cells if c.cell_type == "code"] == list(range(1, 15))
+    assert path.read_bytes() == (nbformat.writes(nb) + "\n").encode()
+
+
+def test_errors_and_warnings_are_reported_and_the_file_is_not_overwritten(tmp_path, capsys):
+    nb = syn.notebook(
+        new_code_cell("import warnings\nwarnings.warn('deprecated thing')"),
+        new_code_cell("1 / 0"),
+        new_code_cell("print('never reached')"),
+    )
+    path = syn.write_solution(tmp_path, nb)
+    before = path.read_bytes()
+    assert main(["execute", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert f"error: {path} was not saved:" in err
+    assert f"cell 0 (id '{nb.cells[0].id}'): wrote to stderr (warnings go there too): " in err
+    assert "UserWarning: deprecated thing" in err
+    assert f"cell 1 (id '{nb.cells[1].id}'): raised ZeroDivisionError: division by zero" in err
+    assert path.read_bytes() == before
+
+
+def test_a_cell_over_the_time_limit_is_an_error(tmp_path, capsys):
+    nb = syn.notebook(new_code_cell("import time\ntime.sleep(60)"))
+    path = syn.write_solution(tmp_path, nb)
+    before = path.read_bytes()
+    assert main(["execute", "--timeout", "1", str(path)]) == 1
+    assert f"cell 0 (id '{nb.cells[0].id}'): ran longer than 1 s and was interrupted" in capsys.readouterr().err
+    assert path.read_bytes() == before

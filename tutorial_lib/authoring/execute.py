@@ -1,0 +1,194 @@
+"""Run notebooks with nbclient, recording which cell raised what.
+
+:func:`run_notebook` is shared by ``execute`` (solutions: stop at the first
+error, save only a clean run) and ``check`` (student notebooks: run every cell
+whatever happens, then judge each exercise).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, DeadKernelError
+
+from .notebook_io import notebook_bytes, read_notebook, write_atomically
+
+__all__ = ["KERNEL_NAME", "TIMEOUT_ENAME", "CellError", "Execution", "CellProblem", "run_notebook",
+           "execute_in_place"]
+
+KERNEL_NAME = "python3"
+#: The error name a cell gets when it runs past the timeout and is interrupted.
+TIMEOUT_ENAME = "CellTimeoutError"
+
+# nbclient logs timeouts itself; our callers report them per cell, with the
+# notebook's name, so its own log lines would only repeat them out of context.
+_NBCLIENT_LOG = logging.getLogger("tutorial_lib.authoring.nbclient")
+_NBCLIENT_LOG.addHandler(logging.NullHandler())
+_NBCLIENT_LOG.propagate = False
+
+_KERNEL_ARGUMENTS = [
+    # An in-memory IPython history: kernels running in parallel (pytest -n 2) would
+    # otherwise contend for ~/.ipython's sqlite file.
+    "--HistoryManager.hist_file=:memory:",
+    # The kernel process writes its own log to our terminal: at the default level a
+    # warning about unencrypted TCP on localhost at every start, and at ERROR a
+    # "KeyboardInterrupt caught in kernel" line when nbclient shuts it down.  Both only
+    # confuse a student reading the check report; cell errors and a dead kernel reach
+    # us through the messaging protocol, not this log.
+    "--IPKernelApp.log_level=CRITICAL",
+]
+
+
+@dataclass(frozen=True)
+class CellError:
+    """The error a cell's execution ended with (``ename`` is the exception's class name)."""
+
+    ename: str
+    evalue: str
+
+    def __str__(self) -> str:
+        return f"{self.ename}: {self.evalue}"
+
+
+@dataclass
+class Execution:
+    """What happened when a notebook ran.
+
+    Attributes
+    ----------
+    errors : dict
+        ``{cell index: CellError}`` for every cell that raised or timed out.
+    last_started : int
+        Index of the last cell execution reached (-1 if none).
+    aborted : str or None
+        Why the run stopped before the end (e.g. the kernel died); cells after
+        ``last_started`` did not run.  None when it ran to the end or stopped
+        at an error on purpose.
+    """
+
+    errors: dict[int, CellError] = field(default_factory=dict)
+    last_started: int = -1
+    aborted: str | None = None
+
+
+def run_notebook(nb: nbformat.NotebookNode, cwd: Path, *, timeout: float,
+                 stop_on_error: bool) -> Execution:
+    """Execute ``nb`` in place (outputs replaced) in a fresh ``python3`` kernel.
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        The notebook; its code cells get the new outputs and execution counts.
+    cwd : Path
+        The kernel's working directory.
+    timeout : float
+        Per-cell limit in seconds.  A cell that runs longer is interrupted and
+        recorded as :data:`TIMEOUT_ENAME`; the run goes on (or stops, with
+        ``stop_on_error``) as after any other error.
+    stop_on_error : bool
+        Stop at the first cell that raises, or run every cell regardless.
+
+    Returns
+    -------
+    Execution
+    """
+    execution = Execution()
+
+    def on_cell_start(cell, cell_index):
+        execution.last_started = cell_index
+
+    def on_cell_error(cell, cell_index, execute_reply):
+        content = execute_reply["content"]
+        execution.errors[cell_index] = CellError(content.get("ename", "Error"), content.get("evalue", ""))
+
+    client = NotebookClient(
+        nb,
+        kernel_name=KERNEL_NAME,
+        timeout=timeout,
+        # Interrupt instead of raising CellTimeoutError, so that with stop_on_error=False the
+        # cells after a runaway one still run; error_on_timeout turns the interrupt into an error.
+        interrupt_on_timeout=True,
+        error_on_timeout={"ename": TIMEOUT_ENAME, "evalue": f"ran longer than {timeout:g} s and was interrupted",
+                          "traceback": []},
+        allow_errors=not stop_on_error,
+        record_timing=False,  # no timestamps in cell metadata: the saved file stays reproducible
+        extra_arguments=_KERNEL_ARGUMENTS,
+        resources={"metadata": {"path": str(cwd)}},
+        on_cell_start=on_cell_start,
+        on_cell_error=on_cell_error,
+        log=_NBCLIENT_LOG,
+    )
+    try:
+        client.execute()
+    except CellExecutionError:
+        pass  # stop_on_error: on_cell_error has recorded the cell and its error
+    except DeadKernelError:
+        execution.aborted = f"the kernel died while running cell {execution.last_started}"
+    return execution
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    """Something wrong with one cell of an executed notebook."""
+
+    index: int
+    cell_id: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"cell {self.index} (id {self.cell_id!r}): {self.problem}"
+
+
+def _stderr_problems(nb: nbformat.NotebookNode) -> list[CellProblem]:
+    problems = []
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.output_type == "stream" and output.name == "stderr":
+                first = output.text.strip().split("\n", 1)[0]
+                problems.append(CellProblem(index, cell.id, f"wrote to stderr (warnings go there too): {first}"))
+    return problems
+
+
+def execute_in_place(path: Path, timeout: float = 60.0) -> list[CellProblem]:
+    """Run a solution notebook top to bottom and save it with its new outputs.
+
+    The file is saved only after a clean run: no cell raised or timed out and
+    nothing was written to stderr (warnings included).
+
+    Parameters
+    ----------
+    path : Path
+        The notebook; the kernel runs in its folder.
+    timeout : float
+        Per-cell limit in seconds.
+
+    Returns
+    -------
+    list of CellProblem
+        Empty when the notebook ran cleanly and was saved; otherwise the file
+        is untouched.
+    """
+    path = Path(path)
+    nb = read_notebook(path)
+    execution = run_notebook(nb, path.parent, timeout=timeout, stop_on_error=True)
+    problems = []
+    for index, error in execution.errors.items():
+        cell = nb.cells[index]
+        if error.ename == TIMEOUT_ENAME:
+            problems.append(CellProblem(index, cell.id, error.evalue))
+        # nbclient and nbval accept an error from a cell tagged raises-exception; so does execute.
+        elif "raises-exception" not in cell.metadata.get("tags", []):
+            problems.append(CellProblem(index, cell.id, f"raised {error}"))
+    if execution.aborted:
+        index = execution.last_started
+        problems.append(CellProblem(index, nb.cells[index].id, execution.aborted))
+    problems += _stderr_problems(nb)
+    if not problems:
+        data = notebook_bytes(nb)
+        if path.read_bytes() != data:
+            write_atomically(path, data)
+    return sorted(problems, key=lambda problem: problem.index)
