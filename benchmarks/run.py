@@ -168,16 +168,23 @@ def _max_rel(a_list, b_list) -> float:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=30, help="timed calls per variant (default 30)")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="BLAS and PyTorch threads, the same for both (default 1: stable on a shared machine)")
     args = parser.parse_args(argv)
+    from threadpoolctl import threadpool_limits  # comes with scikit-learn
+
+    threadpool_limits(limits=args.threads)
     try:
         import torch
-        torch.set_num_threads(max(1, torch.get_num_threads()))
+
+        torch.set_num_threads(args.threads)
     except ImportError:
         torch = None
 
     print(f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, python {platform.python_version()}, "
           f"numpy {np.__version__}" + (f", torch {torch.__version__}" if torch else ", torch not installed"))
-    print(f"date: {time.strftime('%Y-%m-%d')}; medians of {args.repeats} interleaved calls\n")
+    print(f"date: {time.strftime('%Y-%m-%d')}; {args.threads} thread(s); float64; "
+          f"medians of {args.repeats} interleaved calls\n")
     header = f"{'network':<30} {'variant':<18} {'ms':>9} {'vs tutorial_lib':>16}"
     print(header)
     print("-" * len(header))

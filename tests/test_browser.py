@@ -198,9 +198,12 @@ def _screenshot(page, name: str) -> None:
     """The whole notebook in one picture: grow the window to the notebook's height."""
     SCREENSHOTS.mkdir(exist_ok=True)
     height = page.evaluate(
-        "() => { const p = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook');"
+        "() => { const p = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-inner');"
         " return p ? p.scrollHeight : 900; }")
     page.set_viewport_size({"width": 1280, "height": min(int(height) + 200, 30_000)})
+    # Run All leaves the notebook scrolled to its end; the picture starts at the title.
+    page.evaluate("() => document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer')"
+                  ".forEach(el => { el.scrollTop = 0; })")
     page.wait_for_timeout(500)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 

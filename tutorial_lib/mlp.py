@@ -352,7 +352,7 @@ class MLP:
         else:
             dA = _mse_grad(A, Y)
         if out.elementwise:
-            return dA, dA * out.grad(F, A)
+            return dA, out.backprop(dA, F, A)
         # Softmax with another loss: J^T dA per column, J = diag(p) - p p^T.
         return dA, A * (dA - (A * dA).sum(axis=0, keepdims=True))
 
@@ -379,7 +379,7 @@ class MLP:
             if i > 0:
                 dA = W_in @ dF
                 grad_a[i - 1] = dA
-                dF = dA * self._acts[i - 1].grad(self.f[i - 1], self.a[i - 1])
+                dF = self._acts[i - 1].backprop(dA, self.f[i - 1], self.a[i - 1])
         self.grad_W, self.grad_f, self.grad_a = grad_W, grad_f, grad_a
         return grad_W
 
