@@ -6,77 +6,48 @@ in a namespace holding only ``np`` and ``tl`` (an answer cell must not depend on
 """
 
 import re
-from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
-import nbformat  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from notebook_answers import (  # noqa: E402
+    DEF_NAME, assert_reference_passes, assert_unattempted_raises, checker, define, exercises,
+    mistake_message,
+)
 
 import tutorial_lib as tl  # noqa: E402
 from tutorial_lib import checks  # noqa: E402
 from tutorial_lib.checks import nb01  # noqa: E402
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "solutions" / "01_logistic_warmup.ipynb"
-CHECK_CALL = re.compile(r"checks\.exercise_(\d+)_(\d+)\((\w+)\)")
-DEF_NAME = re.compile(r"^def (\w+)\(", re.MULTILINE)
-
-
-def _answer_cells():
-    """``{exercise id: (answer cell source, name of the function the check cell passes)}``."""
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    found = {}
-    for above, cell in zip(nb.cells, nb.cells[1:]):
-        if cell.cell_type == "code" and cell.source.startswith("# NBVAL_CHECK_OUTPUT"):
-            major, minor, name = CHECK_CALL.search(cell.source).groups()
-            found[f"{major}.{minor}"] = (above.source, name)
-    return found
-
-
-ANSWERS = _answer_cells()
+NOTEBOOK = "01_logistic_warmup"
+EXERCISES = exercises(NOTEBOOK)
 CODE_EXERCISES = ["1.1", "1.2", "1.4", "1.5", "1.6", "1.8", "1.9"]
 
 
-def _checker(exercise):
-    return getattr(checks, "exercise_" + exercise.replace(".", "_"))
-
-
-def _define(source, name):
-    namespace = {"np": np, "tl": tl}
-    exec(compile(source, f"<answer {name}>", "exec"), namespace)
-    return namespace[name]
-
-
 def test_the_notebook_has_exactly_the_code_exercises_the_checkers_cover():
-    assert sorted(ANSWERS) == CODE_EXERCISES
+    assert sorted(EXERCISES) == CODE_EXERCISES
     assert sorted(name for name in dir(nb01) if name.startswith("exercise_")) == sorted(
         "exercise_" + ex.replace(".", "_") for ex in CODE_EXERCISES)
 
 
 @pytest.mark.parametrize("exercise", CODE_EXERCISES)
-def test_reference_answer_passes_with_the_one_stable_line(exercise, capsys):
-    source, name = ANSWERS[exercise]
-    _checker(exercise)(_define(source, name))
-    assert capsys.readouterr().out == f"Exercise {exercise}: passed the public checks.\n"
+def test_reference_answer_passes_with_the_one_stable_line(exercise):
+    assert_reference_passes(NOTEBOOK, exercise)
 
 
 @pytest.mark.parametrize("exercise", CODE_EXERCISES)
 def test_an_unattempted_exercise_raises_not_implemented(exercise):
-    def unattempted(*args):
-        raise NotImplementedError()
-
-    with pytest.raises(NotImplementedError):
-        _checker(exercise)(unattempted)
+    assert_unattempted_raises(NOTEBOOK, exercise)
 
 
 @pytest.mark.parametrize("exercise", CODE_EXERCISES)
 def test_returning_none_is_named(exercise):
     with pytest.raises(AssertionError, match="return"):
-        _checker(exercise)(lambda *args: None)
+        checker(exercise)(lambda *args: None)
 
 
 def test_every_required_kind_of_mistake_is_planted():
@@ -88,22 +59,17 @@ def test_every_required_kind_of_mistake_is_planted():
 
 @pytest.mark.parametrize("mistake", nb01.PLANTED_MISTAKES, ids=lambda m: f"{m['exercise']}-{m['kind']}")
 def test_planted_mistake_fails_with_its_hint(mistake):
-    source, name = ANSWERS[mistake["exercise"]]
+    answer = EXERCISES[mistake["exercise"]]
     # The planted cell replaces the answer cell: it must define the same function.
-    assert DEF_NAME.findall(mistake["source"]) == [name]
-    assert DEF_NAME.search(source).group(0) in mistake["source"]
-    fn = _define(mistake["source"], name)
-    with pytest.raises(AssertionError) as info:
-        _checker(mistake["exercise"])(fn)
-    message = str(info.value)
-    assert mistake["hint"] in message
-    assert message.startswith(f"Exercise {mistake['exercise']}: ")
+    assert DEF_NAME.findall(mistake["source"]) == [answer.argument]
+    assert DEF_NAME.search(answer.answer_source).group(0) in mistake["source"]
+    message = mistake_message(NOTEBOOK, mistake)
     # The message says what was expected and what came back.
     assert "expected:" in message and "got:" in message
 
 
 def test_messages_name_the_worst_entry_and_both_values():
-    fn = _define(nb01.PLANTED_MISTAKES[0]["source"], "bce_loss")  # 1.1 without the 1/n
+    fn = define(nb01.PLANTED_MISTAKES[0]["source"], "bce_loss")  # 1.1 without the 1/n
     with pytest.raises(AssertionError) as info:
         checks.exercise_1_1(fn)
     message = str(info.value)
@@ -113,7 +79,7 @@ def test_messages_name_the_worst_entry_and_both_values():
 def test_a_shape_mistake_names_both_shapes():
     source = next(m["source"] for m in nb01.PLANTED_MISTAKES if m["exercise"] == "1.6" and m["kind"] == "transposed")
     with pytest.raises(AssertionError) as info:
-        checks.exercise_1_6(_define(source, "dE_dW"))
+        checks.exercise_1_6(define(source, "dE_dW"))
     assert "shape (3, 1)" in str(info.value) and "shape (1, 3)" in str(info.value)
 
 
@@ -156,7 +122,7 @@ def test_gradient_descent_with_a_random_start_is_not_accepted():
 
 
 def test_checkers_are_deterministic():
-    fn = _define(nb01.PLANTED_MISTAKES[-1]["source"], "gradient_descent")
+    fn = define(nb01.PLANTED_MISTAKES[-1]["source"], "gradient_descent")
     messages = []
     for _ in range(2):
         with pytest.raises(AssertionError) as info:

@@ -7,78 +7,37 @@ with its hint, and the failure messages say what was expected and what came back
 
 from __future__ import annotations
 
-import contextlib
-import io
-import re
-from pathlib import Path
-
-import nbformat
 import numpy as np
 import pytest
+from notebook_answers import assert_reference_passes, assert_unattempted_raises, exercises, mistake_message
 
 import tutorial_lib as tl
 from tutorial_lib import checks
-from tutorial_lib.authoring.markers import blank_code_answers
 from tutorial_lib.checks import CheckFailure, nb02
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "solutions" / "02_imbalanced_weighting.ipynb"
+NOTEBOOK = "02_imbalanced_weighting"
 CODE_EXERCISES = ["2.2", "2.3", "2.4", "2.5", "2.6"]
-CHECK_CALL = re.compile(r"checks\.exercise_(\d+)_(\d+)\(")
-
-
-def _exercise_cells() -> dict:
-    """``{exercise id: (answer cell source, check cell source)}`` from the solution notebook."""
-    cells = nbformat.read(NOTEBOOK, as_version=4).cells
-    found = {}
-    for i, cell in enumerate(cells):
-        if cell.cell_type == "code" and cell.source.startswith("# NBVAL_CHECK_OUTPUT"):
-            n, m = CHECK_CALL.search(cell.source).groups()
-            found[f"{n}.{m}"] = (cells[i - 1].source, cell.source)
-    return found
-
-
-CELLS = _exercise_cells()
-
-
-def _run(answer_source: str, check_source: str) -> str:
-    """Run an answer cell and its check cell in a namespace like the notebook's set-up; return stdout."""
-    namespace = {"np": np, "tl": tl, "checks": checks}
-    exec(compile(answer_source, "<answer cell>", "exec"), namespace)
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        exec(compile(check_source, "<check cell>", "exec"), namespace)
-    return out.getvalue()
-
-
-def _check(exercise: str) -> str:
-    return CELLS[exercise][1]
+EXERCISES = exercises(NOTEBOOK)
 
 
 def test_the_notebook_has_the_code_exercises_the_module_checks():
-    assert sorted(CELLS) == CODE_EXERCISES
+    assert sorted(EXERCISES) == CODE_EXERCISES
     assert all(hasattr(checks, "exercise_" + e.replace(".", "_")) for e in CODE_EXERCISES)
 
 
 @pytest.mark.parametrize("exercise", CODE_EXERCISES)
 def test_the_reference_answer_passes_with_the_one_stable_line(exercise):
-    assert _run(*CELLS[exercise]) == f"Exercise {exercise}: passed the public checks.\n"
+    assert_reference_passes(NOTEBOOK, exercise)
 
 
 @pytest.mark.parametrize("exercise", CODE_EXERCISES)
 def test_an_unanswered_exercise_raises_not_implemented(exercise):
-    answer, check = CELLS[exercise]
-    with pytest.raises(NotImplementedError):
-        _run(blank_code_answers(answer), check)
+    assert_unattempted_raises(NOTEBOOK, exercise)
 
 
 @pytest.mark.parametrize("mistake", nb02.PLANTED_MISTAKES, ids=lambda m: f"{m['exercise']}-{m['kind']}")
 def test_every_planted_mistake_fails_with_its_hint(mistake):
-    with pytest.raises(AssertionError) as info:
-        _run(mistake["source"], _check(mistake["exercise"]))
-    message = str(info.value)
-    assert isinstance(info.value, CheckFailure)
-    assert message.startswith(f"Exercise {mistake['exercise']}:")
-    assert mistake["hint"] in message, message
+    message = mistake_message(NOTEBOOK, mistake)
     # The message names what was expected and what came back.
     assert "expected:" in message and "got:" in message, message
 

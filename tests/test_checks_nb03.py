@@ -7,87 +7,56 @@ The figures and the explorer of the notebook are smoke-tested at the end.
 """
 
 import re
-from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
-import nbformat  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from notebook_answers import (  # noqa: E402
+    assert_reference_passes, assert_unattempted_raises, checker, define, exercises, mistake_message,
+)
 
 import tutorial_lib as tl  # noqa: E402
 from tutorial_lib import checks, plotting, widgets  # noqa: E402
 from tutorial_lib.checks import nb03  # noqa: E402
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "solutions" / "03_hidden_relu_layer.ipynb"
-CHECK_CALL = re.compile(r"checks\.exercise_(\d+)_(\d+)\((\w+)\)")
+NOTEBOOK = "03_hidden_relu_layer"
+EXERCISES = exercises(NOTEBOOK)
 CODE_EXERCISES = ["3.1", "3.3"]
 FUNCTION = {"3.1": "dE_dW11", "3.3": "backprop_321"}
-SOLUTION = {"3.1": nb03.SOLUTION_3_1, "3.3": nb03.SOLUTION_3_3}
-
-
-def _answer_cells():
-    """``{exercise id: (answer cell source, name of the function the check cell passes)}``."""
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    found = {}
-    for above, cell in zip(nb.cells, nb.cells[1:]):
-        if cell.cell_type == "code" and cell.source.startswith("# NBVAL_CHECK_OUTPUT"):
-            major, minor, name = CHECK_CALL.search(cell.source).groups()
-            found[f"{major}.{minor}"] = (above.source, name)
-    return found
-
-
-ANSWERS = _answer_cells()
-
-
-def _checker(exercise):
-    return getattr(checks, "exercise_" + exercise.replace(".", "_"))
-
-
-def _define(source, name):
-    namespace = {"np": np, "tl": tl}
-    exec(compile(source, f"<answer {name}>", "exec"), namespace)
-    return namespace[name]
 
 
 def _failure(exercise, fn) -> str:
     with pytest.raises(AssertionError) as info:
-        _checker(exercise)(fn)
+        checker(exercise)(fn)
     assert isinstance(info.value, checks.CheckFailure)
     return str(info.value)
+
+
+def _reference(exercise):
+    """The notebook's own answer to ``exercise``, as a function."""
+    return define(EXERCISES[exercise].answer_source, FUNCTION[exercise])
 
 
 # ------------------------------------------------------------------------------------ the notebook's answers
 
 def test_the_notebook_has_exactly_the_code_exercises_the_checkers_cover():
-    assert sorted(ANSWERS) == CODE_EXERCISES
+    assert sorted(EXERCISES) == CODE_EXERCISES
     assert sorted(name for name in dir(nb03) if name.startswith("exercise_")) == ["exercise_3_1", "exercise_3_3"]
-    assert {ex: name for ex, (_, name) in ANSWERS.items()} == FUNCTION
+    assert {ex: answer.argument for ex, answer in EXERCISES.items()} == FUNCTION
 
 
 @pytest.mark.parametrize("exercise", CODE_EXERCISES)
-def test_the_mistakes_are_planted_into_the_notebooks_own_answer_cell(exercise):
-    # PLANTED_MISTAKES are edits of SOLUTION_3_x, so that constant must be the notebook's answer cell.
-    assert ANSWERS[exercise][0] == SOLUTION[exercise]
-
-
-@pytest.mark.parametrize("exercise", CODE_EXERCISES)
-def test_reference_answer_passes_with_the_one_stable_line(exercise, capsys):
-    source, name = ANSWERS[exercise]
-    _checker(exercise)(_define(source, name))
-    assert capsys.readouterr().out == f"Exercise {exercise}: passed the public checks.\n"
+def test_reference_answer_passes_with_the_one_stable_line(exercise):
+    assert_reference_passes(NOTEBOOK, exercise)
 
 
 @pytest.mark.parametrize("exercise", CODE_EXERCISES)
 def test_an_unattempted_exercise_raises_not_implemented(exercise):
-    def unattempted(*args):
-        raise NotImplementedError()
-
-    with pytest.raises(NotImplementedError):
-        _checker(exercise)(unattempted)
+    assert_unattempted_raises(NOTEBOOK, exercise)
 
 
 @pytest.mark.parametrize("exercise", CODE_EXERCISES)
@@ -111,17 +80,17 @@ def test_planted_mistakes_cover_the_kinds_the_notebook_promises():
 @pytest.mark.parametrize("mistake", nb03.PLANTED_MISTAKES + nb03.MORE_MISTAKES,
                          ids=lambda m: f"{m['exercise']}-{m['kind']}")
 def test_every_mistake_fails_with_its_hint_and_names_expected_and_got(mistake):
-    exercise = mistake["exercise"]
-    assert mistake["source"] != SOLUTION[exercise]
-    message = _failure(exercise, _define(mistake["source"], FUNCTION[exercise]))
-    assert mistake["hint"] in message, message
-    assert message.startswith(f"Exercise {exercise}: ")
+    answer = EXERCISES[mistake["exercise"]]
+    # The planted cell replaces the notebook's answer cell: same def line and docstring, another body.
+    assert mistake["source"] != answer.answer_source
+    assert mistake["source"].startswith(answer.answer_source.split("### BEGIN SOLUTION")[0].rstrip(" "))
+    message = mistake_message(NOTEBOOK, mistake)
     assert "expected:" in message and "got:" in message and "hint:" in message
 
 
 def test_3_1_message_shows_the_worst_case_and_both_references():
     mistake = next(m for m in nb03.PLANTED_MISTAKES if m["kind"] == "ReLU mask from the input a[0] = X")
-    message = _failure("3.1", _define(mistake["source"], "dE_dW11"))
+    message = _failure("3.1", define(mistake["source"], "dE_dW11"))
     assert "net.backward" in message and "central differences" in message
     assert re.search(r"wrong on \d+ of 40 one-sample cases; the worst: X = \[1, ", message)
     assert "f[1] = [" in message and "alpha = " in message
@@ -133,7 +102,7 @@ def test_3_1_rejects_an_array_with_more_than_one_entry():
 
 
 def test_3_1_reports_an_input_changed_in_place():
-    reference = _define(nb03.SOLUTION_3_1, "dE_dW11")
+    reference = _reference("3.1")
 
     def overwrites(X, Y, W1, W2, alpha, beta):
         value = reference(X, Y, W1, W2, alpha, beta)
@@ -148,14 +117,14 @@ def test_3_3_shape_messages():
     assert "list of two gradients" in message and "length 3" in message
     message = _failure("3.3", lambda X, Y, W1, W2, alpha, beta: [np.zeros((3, 3)), np.zeros((2, 1))])
     assert "dE/dW2" in message and "(2, 1)" in message
-    reference = _define(nb03.SOLUTION_3_3, "backprop_321")
+    reference = _reference("3.3")
     message = _failure("3.3", lambda *args: [np.zeros((3, 3)), reference(*args)[1]])
     assert "dE/dW1" in message and "shape (3, 2)" in message and "shape (3, 3)" in message
 
 
 def test_3_3_a_missing_one_over_n_names_the_batch_size():
     mistake = next(m for m in nb03.PLANTED_MISTAKES if m["kind"] == "missing 1/n")
-    message = _failure("3.3", _define(mistake["source"], "backprop_321"))
+    message = _failure("3.3", define(mistake["source"], "backprop_321"))
     assert "6 times too large" in message and "n = 6" in message
 
 

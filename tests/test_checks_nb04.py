@@ -4,62 +4,26 @@ The reference solutions are the answer cells of solutions/04_vanishing_gradients
 also prove that the notebook's own answers pass; every planted mistake must fail with its hint.
 """
 
-from pathlib import Path
-
-import nbformat
 import numpy as np
 import pytest
+from notebook_answers import assert_reference_passes, exercises, mistake_message
 
 import tutorial_lib as tl
 from tutorial_lib import checks
 from tutorial_lib.checks import nb04
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "solutions" / "04_vanishing_gradients.ipynb"
+NOTEBOOK = "04_vanishing_gradients"
+EXERCISES = exercises(NOTEBOOK)
 
 
-def _answer_functions():
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    namespace = {"np": np, "tl": tl}
-    for cell in nb.cells:
-        if cell.cell_type == "code" and "### BEGIN SOLUTION" in cell.source:
-            exec(cell.source, namespace)
-    return namespace
-
-
-def _function_from(source):
-    namespace = {"np": np, "tl": tl}
-    exec(source, namespace)
-    name = source.split("def ", 1)[1].split("(", 1)[0]
-    return namespace[name]
-
-
-def _checker(exercise):
-    return getattr(checks, "exercise_" + exercise.replace(".", "_"))
-
-
-@pytest.fixture(scope="module")
-def answers():
-    return _answer_functions()
-
-
-def test_reference_bound_passes(answers, capsys):
-    checks.exercise_4_2(answers["gradient_bound"])
-    assert capsys.readouterr().out == "Exercise 4.2: passed the public checks.\n"
-
-
-def test_reference_relu_network_passes(answers, capsys):
-    checks.exercise_4_3(answers["relu_network"])
-    assert capsys.readouterr().out == "Exercise 4.3: passed the public checks.\n"
+@pytest.mark.parametrize("exercise", ["4.2", "4.3"])  # the gradient bound, the ReLU network
+def test_reference_solution_passes(exercise):
+    assert_reference_passes(NOTEBOOK, exercise)
 
 
 @pytest.mark.parametrize("mistake", nb04.PLANTED_MISTAKES, ids=lambda m: f"{m['exercise']}-{m['kind']}")
 def test_planted_mistake_fails_with_its_hint(mistake):
-    fn = _function_from(mistake["source"])
-    with pytest.raises(AssertionError) as info:
-        _checker(mistake["exercise"])(fn)
-    message = str(info.value)
-    assert mistake["hint"] in message
-    assert message.startswith(f"Exercise {mistake['exercise']}:")
+    mistake_message(NOTEBOOK, mistake)
 
 
 def test_planted_mistakes_cover_every_code_exercise():

@@ -4,61 +4,32 @@ The reference solutions are the answer cells of solutions/05_dying_relu.ipynb; e
 must fail with its hint.
 """
 
-from pathlib import Path
-
-import nbformat
 import numpy as np
 import pytest
+from notebook_answers import assert_reference_passes, checker, exercises, mistake_message
 
 import tutorial_lib as tl
 from tutorial_lib import checks
 from tutorial_lib.checks import nb05
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "solutions" / "05_dying_relu.ipynb"
-
-EXERCISES = {"5.1": "leaky_relu", "5.2": "leaky_relu_grad", "5.3": "dead_fraction_per_layer",
-             "5.4": "to_leaky", "5.5": "collapse"}
+NOTEBOOK = "05_dying_relu"
+EXERCISES = exercises(NOTEBOOK)
 
 
-def _answer_functions():
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    namespace = {"np": np, "tl": tl}
-    for cell in nb.cells:
-        if cell.cell_type == "code" and "### BEGIN SOLUTION" in cell.source:
-            exec(cell.source, namespace)
-    return namespace
-
-
-def _function_from(source):
-    namespace = {"np": np, "tl": tl}
-    exec(source, namespace)
-    name = source.split("def ", 1)[1].split("(", 1)[0]
-    return namespace[name]
-
-
-def _checker(exercise):
-    return getattr(checks, "exercise_" + exercise.replace(".", "_"))
-
-
-@pytest.fixture(scope="module")
-def answers():
-    return _answer_functions()
+def test_the_notebook_has_the_expected_exercises():
+    assert {ex: answer.argument for ex, answer in EXERCISES.items()} == {
+        "5.1": "leaky_relu", "5.2": "leaky_relu_grad", "5.3": "dead_fraction_per_layer", "5.4": "to_leaky",
+        "5.5": "collapse"}
 
 
 @pytest.mark.parametrize("exercise", sorted(EXERCISES))
-def test_reference_solution_passes(answers, exercise, capsys):
-    _checker(exercise)(answers[EXERCISES[exercise]])
-    assert capsys.readouterr().out == f"Exercise {exercise}: passed the public checks.\n"
+def test_reference_solution_passes(exercise):
+    assert_reference_passes(NOTEBOOK, exercise)
 
 
 @pytest.mark.parametrize("mistake", nb05.PLANTED_MISTAKES, ids=lambda m: f"{m['exercise']}-{m['kind']}")
 def test_planted_mistake_fails_with_its_hint(mistake):
-    fn = _function_from(mistake["source"])
-    with pytest.raises(AssertionError) as info:
-        _checker(mistake["exercise"])(fn)
-    message = str(info.value)
-    assert mistake["hint"] in message
-    assert message.startswith(f"Exercise {mistake['exercise']}:")
+    mistake_message(NOTEBOOK, mistake)
 
 
 def test_planted_mistakes_cover_every_code_exercise():
@@ -152,7 +123,7 @@ def test_unattempted_exercises_raise_not_implemented():
 
     for exercise in EXERCISES:
         with pytest.raises(NotImplementedError):
-            _checker(exercise)(todo)
+            checker(exercise)(todo)
 
 
 def test_dying_start_of_the_checker_matches_the_notebook_story():

@@ -7,92 +7,61 @@ also needs a trained network and held-out images: a softmax regression (65 -> 10
 passes the 0.95 goal in a fraction of a second, so the tests do not train the notebook's full network.
 """
 
-import re
-from pathlib import Path
-
 import matplotlib
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
-import nbformat  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from notebook_answers import (  # noqa: E402
+    DEF_NAME, assert_reference_passes, assert_unattempted_raises, checker, define, exercises,
+    mistake_message, run_check,
+)
 from sklearn.model_selection import train_test_split  # noqa: E402
 
 import tutorial_lib as tl  # noqa: E402
 from tutorial_lib import checks, plotting, widgets  # noqa: E402
 from tutorial_lib.checks import nb06  # noqa: E402
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "solutions" / "06_softmax_mlp_digits.ipynb"
-CHECK_CALL = re.compile(r"checks\.exercise_(\d+)_(\d+)\((\w+)")
-DEF_NAME = re.compile(r"^def (\w+)\(", re.MULTILINE)
+NOTEBOOK = "06_softmax_mlp_digits"
+EXERCISES = exercises(NOTEBOOK)
 CODE_EXERCISES = ["6.1", "6.3", "6.4", "6.6", "6.7"]
-
-
-def _answer_cells():
-    """``{exercise id: (answer cell source, name of the function the check cell passes)}``."""
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    found = {}
-    for above, cell in zip(nb.cells, nb.cells[1:]):
-        if cell.cell_type == "code" and cell.source.startswith("# NBVAL_CHECK_OUTPUT"):
-            major, minor, name = CHECK_CALL.search(cell.source).groups()
-            found[f"{major}.{minor}"] = (above.source, name)
-    return found
-
-
-ANSWERS = _answer_cells()
 
 
 @pytest.fixture(scope="module")
 def heldout():
-    """A trained softmax regression and the notebook's held-out split: (net, X_test, labels_test)."""
+    """The names the check cell of 6.7 passes besides the answer: a trained softmax regression and the
+    notebook's held-out split, ``{"net", "X_test", "labels_test"}``."""
     X, Y, labels = tl.load_digits_onehot(return_labels=True)
     train, test = train_test_split(np.arange(labels.size), train_size=1344, stratify=labels, random_state=0)
     net = tl.MLP.from_sizes([65, 10], ["softmax"], seed=0)
     net.fit(X[:, train], Y[:, train], lr=2.0, epochs=20, loss="softmax_ce", batch_size=64)
-    return net, X[:, test], labels[test]
-
-
-def _run(exercise, fn, heldout_case):
-    checker = getattr(checks, "exercise_" + exercise.replace(".", "_"))
-    if exercise == "6.7":
-        return checker(fn, *heldout_case)
-    return checker(fn)
-
-
-def _define(source, name):
-    namespace = {"np": np, "tl": tl}
-    exec(compile(source, f"<answer {name}>", "exec"), namespace)
-    return namespace[name]
+    return {"net": net, "X_test": X[:, test], "labels_test": labels[test]}
 
 
 def test_the_notebook_has_exactly_the_code_exercises_the_checkers_cover():
-    assert sorted(ANSWERS) == CODE_EXERCISES
+    assert sorted(EXERCISES) == CODE_EXERCISES
     assert sorted(name for name in dir(nb06) if name.startswith("exercise_")) == sorted(
         "exercise_" + ex.replace(".", "_") for ex in CODE_EXERCISES)
+    assert EXERCISES["6.7"].argument == "heldout_accuracy, net, X_test, labels_test"
 
 
 @pytest.mark.parametrize("exercise", CODE_EXERCISES)
-def test_reference_answer_passes_with_the_one_stable_line(exercise, heldout, capsys):
-    source, name = ANSWERS[exercise]
-    _run(exercise, _define(source, name), heldout)
-    assert capsys.readouterr().out == f"Exercise {exercise}: passed the public checks.\n"
+def test_reference_answer_passes_with_the_one_stable_line(exercise, heldout):
+    assert_reference_passes(NOTEBOOK, exercise, **heldout)
 
 
 @pytest.mark.parametrize("exercise", CODE_EXERCISES)
 def test_an_unattempted_exercise_raises_not_implemented(exercise, heldout):
-    def unattempted(*args):
-        raise NotImplementedError()
-
-    with pytest.raises(NotImplementedError):
-        _run(exercise, unattempted, heldout)
+    assert_unattempted_raises(NOTEBOOK, exercise, **heldout)
 
 
 @pytest.mark.parametrize("exercise", CODE_EXERCISES)
 def test_returning_none_is_named(exercise, heldout):
+    extra = [heldout["net"], heldout["X_test"], heldout["labels_test"]] if exercise == "6.7" else []
     with pytest.raises(AssertionError, match="None|return"):
-        _run(exercise, lambda *args: None, heldout)
+        checker(exercise)(lambda *args: None, *extra)
 
 
 def test_every_required_kind_of_mistake_is_planted():
@@ -105,28 +74,23 @@ def test_every_required_kind_of_mistake_is_planted():
 
 @pytest.mark.parametrize("mistake", nb06.PLANTED_MISTAKES, ids=lambda m: f"{m['exercise']}-{m['kind']}")
 def test_planted_mistake_fails_with_its_hint(mistake, heldout):
-    source, name = ANSWERS[mistake["exercise"]]
+    answer = EXERCISES[mistake["exercise"]]
     # The planted cell replaces the answer cell: it must define the same function with the same docstring.
-    assert DEF_NAME.findall(mistake["source"]) == [name]
-    assert source.split("### BEGIN SOLUTION")[0].rstrip() in mistake["source"]
-    fn = _define(mistake["source"], name)
-    with pytest.raises(AssertionError) as info:
-        _run(mistake["exercise"], fn, heldout)
-    message = str(info.value)
-    assert mistake["hint"] in message
-    assert message.startswith(f"Exercise {mistake['exercise']}: ")
+    assert DEF_NAME.findall(mistake["source"]) == [answer.argument.split(",")[0]]
+    assert answer.answer_source.split("### BEGIN SOLUTION")[0].rstrip() in mistake["source"]
+    message = mistake_message(NOTEBOOK, mistake, **heldout)
     assert "expected:" in message and "got:" in message
 
 
 def test_the_missing_one_over_n_names_the_factor():
-    fn = _define(next(m["source"] for m in nb06.PLANTED_MISTAKES if m["kind"] == "missing 1/n"), "output_delta")
+    fn = define(next(m["source"] for m in nb06.PLANTED_MISTAKES if m["kind"] == "missing 1/n"), "output_delta")
     with pytest.raises(AssertionError) as info:
         checks.exercise_6_3(fn)
     assert "12 times too large" in str(info.value)  # the first case has n = 12 samples
 
 
 def test_a_transposed_dW_names_both_shapes():
-    fn = _define(next(m["source"] for m in nb06.PLANTED_MISTAKES if m["kind"] == "transposed"), "layer_backward")
+    fn = define(next(m["source"] for m in nb06.PLANTED_MISTAKES if m["kind"] == "transposed"), "layer_backward")
     with pytest.raises(AssertionError) as info:
         checks.exercise_6_4(fn)
     message = str(info.value)
@@ -134,31 +98,27 @@ def test_a_transposed_dW_names_both_shapes():
 
 
 def test_a_wrong_jacobian_names_the_worst_entry():
-    fn = _define(next(m["source"] for m in nb06.PLANTED_MISTAKES if m["kind"] == "diag(p) only"),
-                 "softmax_jacobian")
+    fn = define(next(m["source"] for m in nb06.PLANTED_MISTAKES if m["kind"] == "diag(p) only"),
+                "softmax_jacobian")
     with pytest.raises(AssertionError) as info:
         checks.exercise_6_1(fn)
     assert "worst entry" in str(info.value) and "K = 3" in str(info.value)
 
 
 def test_an_untrained_network_misses_the_accuracy_goal(heldout):
-    _, X_test, labels_test = heldout
-    source, name = ANSWERS["6.7"]
     untrained = tl.MLP.from_sizes([65, 10], ["softmax"], seed=0)
     with pytest.raises(AssertionError) as info:
-        checks.exercise_6_7(_define(source, name), untrained, X_test, labels_test)
+        run_check(NOTEBOOK, "6.7", EXERCISES["6.7"].answer_source, **{**heldout, "net": untrained})
     message = str(info.value)
     assert "below the goal" in message and "expected: held-out accuracy >= 0.95" in message
 
 
 def test_6_7_needs_the_network_and_matching_images(heldout):
-    net, X_test, labels_test = heldout
-    source, name = ANSWERS["6.7"]
-    fn = _define(source, name)
+    source = EXERCISES["6.7"].answer_source
     with pytest.raises(AssertionError, match="trained network"):
-        checks.exercise_6_7(fn, "net", X_test, labels_test)
+        run_check(NOTEBOOK, "6.7", source, **{**heldout, "net": "net"})
     with pytest.raises(AssertionError, match="do not match"):
-        checks.exercise_6_7(fn, net, X_test, labels_test[:-1])
+        run_check(NOTEBOOK, "6.7", source, **{**heldout, "labels_test": heldout["labels_test"][:-1]})
 
 
 def test_an_answer_that_overwrites_its_input_is_reported():
@@ -222,7 +182,7 @@ def test_training_curves_and_probability_view_draw_labelled_axes():
 
 
 def test_probability_explorer_switches_to_the_mistakes(heldout):
-    net, X_test, labels_test = heldout
+    net, X_test, labels_test = heldout["net"], heldout["X_test"], heldout["labels_test"]
     explorer = widgets.digit_probability_explorer(net, X_test, labels_test)
     which, position = explorer.children[0], explorer.children[1]
     n_wrong = int((net.predict(X_test) != labels_test).sum())

@@ -1,67 +1,28 @@
 """Unit tests of the checkers of notebook 08 (auditing a worked answer) and its table and figure.
 
-The reference solutions are read from the solution notebook itself (the answer cell above each check
-cell), so the notebook stays the single source of truth.
+The reference answers are the answer cells of ``solutions/08_audit_a_worked_answer.ipynb`` (see notebook_answers.py).
 """
 
 from __future__ import annotations
-
-import re
-from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
-import nbformat  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from notebook_answers import (  # noqa: E402
+    assert_reference_passes, assert_unattempted_raises, exercises, mistake_message,
+)
 
 import tutorial_lib as tl  # noqa: E402
 from tutorial_lib import checks  # noqa: E402
 from tutorial_lib.checks import nb08  # noqa: E402
 from tutorial_lib.checks._common import CheckFailure  # noqa: E402
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "solutions" / "08_audit_a_worked_answer.ipynb"
-CHECK_CALL = re.compile(r"checks\.exercise_(\d+)_(\d+)\((.*)\)\s*$")
-SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION\n.*?^[ \t]*### END SOLUTION\n?", re.S | re.M)
-
-
-def _exercises() -> dict:
-    """``{"8.1": (answer source, argument expression), ...}`` from the solution notebook."""
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    found, previous_code = {}, None
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        lines = cell.source.strip().splitlines()
-        if lines and lines[0].strip() == "# NBVAL_CHECK_OUTPUT":
-            match = CHECK_CALL.search(lines[-1])
-            assert match, f"check cell without a checks.exercise_N_M(...) call: {cell.source!r}"
-            found[f"{match.group(1)}.{match.group(2)}"] = (previous_code, match.group(3))
-        previous_code = cell.source
-    return found
-
-
-EXERCISES = _exercises()
-
-
-def _namespace():
-    return {"np": np, "tl": tl}
-
-
-def _run_check(exercise: str, source: str):
-    """Execute an answer cell's source and call its checker the way the check cell does."""
-    _, argument = EXERCISES[exercise]
-    ns = _namespace()
-    exec(compile(source, f"<answer {exercise}>", "exec"), ns)  # noqa: S102 - our own notebook's code
-    checker = getattr(checks, "exercise_" + exercise.replace(".", "_"))
-    return checker(eval(argument, ns))  # noqa: S307
-
-
-def _student_version(source: str) -> str:
-    return SOLUTION.sub(lambda m: f"{m.group(1)}# YOUR CODE HERE\n{m.group(1)}raise NotImplementedError()\n", source)
+NOTEBOOK = "08_audit_a_worked_answer"
+EXERCISES = exercises(NOTEBOOK)
 
 
 def test_notebook_has_the_expected_exercises():
@@ -69,33 +30,18 @@ def test_notebook_has_the_expected_exercises():
 
 
 @pytest.mark.parametrize("exercise", sorted(EXERCISES))
-def test_reference_solution_passes(exercise, capsys):
-    _run_check(exercise, EXERCISES[exercise][0])
-    assert capsys.readouterr().out == f"Exercise {exercise}: passed the public checks.\n"
+def test_reference_solution_passes(exercise):
+    assert_reference_passes(NOTEBOOK, exercise)
 
 
 @pytest.mark.parametrize("exercise", sorted(EXERCISES))
 def test_unattempted_exercise_raises_not_implemented(exercise):
-    source = _student_version(EXERCISES[exercise][0])
-    assert "raise NotImplementedError()" in source
-    ns = _namespace()
-    try:
-        exec(compile(source, "<student>", "exec"), ns)  # noqa: S102
-    except NotImplementedError:
-        pass  # a value exercise raises in its answer cell; its check then sees the placeholder
-    checker = getattr(checks, "exercise_" + exercise.replace(".", "_"))
-    with pytest.raises(NotImplementedError):
-        checker(eval(EXERCISES[exercise][1], ns))  # noqa: S307
+    assert_unattempted_raises(NOTEBOOK, exercise)
 
 
 @pytest.mark.parametrize("mistake", nb08.PLANTED_MISTAKES, ids=lambda m: f"{m['exercise']}-{m['kind']}")
 def test_planted_mistake_is_caught_with_its_hint(mistake):
-    with pytest.raises(AssertionError) as info:
-        _run_check(mistake["exercise"], mistake["source"])
-    message = str(info.value)
-    assert isinstance(info.value, CheckFailure)
-    assert mistake["hint"] in message
-    assert message.startswith(f"Exercise {mistake['exercise']}:")
+    message = mistake_message(NOTEBOOK, mistake)
     assert "expected:" in message and "got:" in message, message
 
 

@@ -13,7 +13,6 @@ calls the student's rule once and compares what it added with
 from __future__ import annotations
 
 import math
-import textwrap
 
 import numpy as np
 
@@ -400,221 +399,197 @@ def exercise_0_7(grad_wrt_W) -> None:
 
 
 # ---------------------------------------------------------------------- planted mistakes
-def _src(text: str) -> str:
-    return textwrap.dedent(text).strip("\n")
-
-
-_J_TABLE_OK = '''
-def j_table(x):
+# Each "source" is a whole answer cell, a realistic wrong one: tests/test_notebooks.py plants it in the
+# notebook in place of the answer cell, tests/test_checks_nb00.py runs it against the checker. A cell of
+# rules takes the rules its mistake is not about from the engine, so that no model answer is copied here.
+_J_TABLE_HEAD = '''def j_table(x):
     """Forward and backward pass of J = cos(sin(x**2) + 3 x**2), following the table.
 
     Returns (values, grads): values["t"], ..., values["J"] from the forward pass and
     grads["u"], grads["u1"], grads["u2"], grads["t"], grads["x"], each dJ/d(that variable).
     """
-    ### BEGIN SOLUTION
-    # forward: top of the graph last
-    t = x ** 2
-    u1 = np.sin(t)
-    u2 = 3 * t
-    u = u1 + u2
-    J = np.cos(u)
-    # backward: start from dJ/dJ = 1 and walk the table from the top
-    dJ_du = -np.sin(u) * 1.0
-    dJ_du1 = dJ_du * 1.0
-    dJ_du2 = dJ_du * 1.0
-    dJ_dt = 0.0
-    dJ_dt += dJ_du1 * np.cos(t)   # path through u1 = sin(t)
-    dJ_dt += dJ_du2 * 3.0         # path through u2 = 3t
-    dJ_dx = dJ_dt * 2 * x
-    ### END SOLUTION
-    values = {"t": t, "u1": u1, "u2": u2, "u": u, "J": J}
-    grads = {"u": dJ_du, "u1": dJ_du1, "u2": dJ_du2, "t": dJ_dt, "x": dJ_dx}
+'''
+_J_TABLE_RETURN = '''    values = {"t": t, "u1": u1, "u2": u2, "u": u, "J": np.cos(u)}
+    grads = {"u": dJ_du, "u1": dJ_du, "u2": dJ_du, "t": dJ_dt, "x": dJ_dx}
     return values, grads
 '''
+_QUIZ_HEAD = '''def quiz_gradients(x, z):
+    """(dy/dx, dy/dz) of y = exp(xz) + xz / log(x) + sin(log(x)) / (xz), with the engine."""
+    x, z = engine.Value(x, label="x"), engine.Value(z, label="z")
+'''
+_GRADW_HEAD = '''def grad_wrt_W(W, X, Y):
+    """dE/dW for F = W.T @ X and E = (1/(2n)) * sum((F - Y)**2); same shape as W."""
+'''
+_ARITHMETIC_RULES = '''arithmetic_rules = {"add": backward_add, "neg": backward_neg, "sub": backward_sub,
+                    "mul": backward_mul, "div": backward_div}
+'''
+_FUNCTION_RULES = '''function_rules = {"pow": backward_pow, "exp": backward_exp, "log": backward_log,
+                  "sin": backward_sin, "cos": backward_cos}
+'''
 
-_ARITH_OK = '''
-def backward_add(node):
-    """node = a + b."""
-    a, b = node.parents
-    ### BEGIN SOLUTION
-    a.grad += node.grad * 1.0
-    b.grad += node.grad * 1.0
-    ### END SOLUTION
-
-
-def backward_neg(node):
-    """node = -a."""
-    (a,) = node.parents
-    ### BEGIN SOLUTION
-    a.grad += node.grad * -1.0
-    ### END SOLUTION
-
-
-def backward_sub(node):
-    """node = a - b."""
-    a, b = node.parents
-    ### BEGIN SOLUTION
-    a.grad += node.grad * 1.0
-    b.grad += node.grad * -1.0
-    ### END SOLUTION
+PLANTED_MISTAKES = [
+    {"exercise": "0.1", "kind": "cos sign error",
+     "source": _J_TABLE_HEAD + '''    t = x ** 2
+    u1, u2 = np.sin(t), 3 * t
+    u = u1 + u2
+    dJ_du = np.sin(u)   # d cos(u)/du without its minus sign
+    dJ_dt = dJ_du * np.cos(t) + dJ_du * 3
+    dJ_dx = dJ_dt * 2 * x
+''' + _J_TABLE_RETURN,
+     "hint": "sign error in the backward of cos"},
+    {"exercise": "0.1", "kind": "overwrite instead of accumulate",
+     "source": _J_TABLE_HEAD + '''    t = x ** 2
+    u1, u2 = np.sin(t), 3 * t
+    u = u1 + u2
+    dJ_du = -np.sin(u)
+    dJ_dt = dJ_du * np.cos(t)   # path through u1 = sin(t)
+    dJ_dt = dJ_du * 3           # path through u2 = 3t: overwrites the first path
+    dJ_dx = dJ_dt * 2 * x
+''' + _J_TABLE_RETURN,
+     "hint": "keeps only one of its two paths"},
+    {"exercise": "0.1", "kind": "missing dt/dx",
+     "source": _J_TABLE_HEAD + '''    t = x ** 2
+    u1, u2 = np.sin(t), 3 * t
+    u = u1 + u2
+    dJ_du = -np.sin(u)
+    dJ_dt = dJ_du * np.cos(t) + dJ_du * 3
+    dJ_dx = dJ_dt
+''' + _J_TABLE_RETURN,
+     "hint": "the factor 2x is missing"},
+    {"exercise": "0.2", "kind": "mul uses own value",
+     "source": '''backward_add, backward_neg, backward_sub, backward_div = (
+    engine.BACKWARD_RULES[op] for op in ("add", "neg", "sub", "div"))
 
 
 def backward_mul(node):
     """node = a * b."""
     a, b = node.parents
-    ### BEGIN SOLUTION
-    a.grad += node.grad * b.data
-    b.grad += node.grad * a.data
-    ### END SOLUTION
+    a.grad += node.grad * a.data
+    b.grad += node.grad * b.data
+
+
+''' + _ARITHMETIC_RULES,
+     "hint": "instead of the node's own value"},
+    {"exercise": "0.2", "kind": "mul uses the output value",
+     "source": '''backward_add, backward_neg, backward_sub, backward_div = (
+    engine.BACKWARD_RULES[op] for op in ("add", "neg", "sub", "div"))
+
+
+def backward_mul(node):
+    """node = a * b."""
+    a, b = node.parents
+    a.grad += node.grad * node.data
+    b.grad += node.grad * node.data
+
+
+''' + _ARITHMETIC_RULES,
+     "hint": "instead of the node's own value"},
+    {"exercise": "0.2", "kind": "overwrite instead of accumulate (x*x)",
+     "source": '''backward_add, backward_neg, backward_sub, backward_div = (
+    engine.BACKWARD_RULES[op] for op in ("add", "neg", "sub", "div"))
+
+
+def backward_mul(node):
+    """node = a * b."""
+    a, b = node.parents
+    a.grad = node.grad * b.data
+    b.grad = node.grad * a.data
+
+
+''' + _ARITHMETIC_RULES,
+     "hint": "instead of accumulating it (+=)"},
+    {"exercise": "0.2", "kind": "sub sign error",
+     "source": '''backward_add, backward_neg, backward_mul, backward_div = (
+    engine.BACKWARD_RULES[op] for op in ("add", "neg", "mul", "div"))
+
+
+def backward_sub(node):
+    """node = a - b."""
+    a, b = node.parents
+    a.grad += node.grad
+    b.grad += node.grad
+
+
+''' + _ARITHMETIC_RULES,
+     "hint": "sign error in the backward of sub"},
+    {"exercise": "0.2", "kind": "div forgets the upstream gradient",
+     "source": '''backward_add, backward_neg, backward_sub, backward_mul = (
+    engine.BACKWARD_RULES[op] for op in ("add", "neg", "sub", "mul"))
 
 
 def backward_div(node):
     """node = a / b."""
     a, b = node.parents
-    ### BEGIN SOLUTION
-    a.grad += node.grad / b.data
+    a.grad += 1.0 / b.data
     b.grad += node.grad * (-a.data / b.data ** 2)
-    ### END SOLUTION
 
 
-arithmetic_rules = {"add": backward_add, "neg": backward_neg, "sub": backward_sub,
-                    "mul": backward_mul, "div": backward_div}
-'''
-
-_FUNC_OK = '''
-def backward_pow(node):
-    """node = a ** k, with the constant k = node.exponent."""
-    (a,) = node.parents
-    k = node.exponent
-    ### BEGIN SOLUTION
-    a.grad += node.grad * k * a.data ** (k - 1)
-    ### END SOLUTION
-
-
-def backward_exp(node):
-    """node = exp(a)."""
-    (a,) = node.parents
-    ### BEGIN SOLUTION
-    a.grad += node.grad * node.data   # exp is its own derivative, already computed
-    ### END SOLUTION
-
-
-def backward_log(node):
-    """node = log(a), the natural logarithm."""
-    (a,) = node.parents
-    ### BEGIN SOLUTION
-    a.grad += node.grad / a.data
-    ### END SOLUTION
-
-
-def backward_sin(node):
-    """node = sin(a)."""
-    (a,) = node.parents
-    ### BEGIN SOLUTION
-    a.grad += node.grad * math.cos(a.data)
-    ### END SOLUTION
+''' + _ARITHMETIC_RULES,
+     "hint": "not multiplied by node.grad"},
+    {"exercise": "0.3", "kind": "cos sign error",
+     "source": '''backward_pow, backward_exp, backward_log, backward_sin = (
+    engine.BACKWARD_RULES[op] for op in ("pow", "exp", "log", "sin"))
 
 
 def backward_cos(node):
     """node = cos(a)."""
     (a,) = node.parents
-    ### BEGIN SOLUTION
-    a.grad += node.grad * -math.sin(a.data)
-    ### END SOLUTION
+    a.grad += node.grad * math.sin(a.data)
 
 
-function_rules = {"pow": backward_pow, "exp": backward_exp, "log": backward_log,
-                  "sin": backward_sin, "cos": backward_cos}
-'''
+''' + _FUNCTION_RULES,
+     "hint": "sign error in the backward of cos"},
+    {"exercise": "0.3", "kind": "pow keeps the exponent",
+     "source": '''backward_exp, backward_log, backward_sin, backward_cos = (
+    engine.BACKWARD_RULES[op] for op in ("exp", "log", "sin", "cos"))
 
-_QUIZ_OK = '''
-def quiz_gradients(x, z):
-    """(dy/dx, dy/dz) of y = exp(xz) + xz / log(x) + sin(log(x)) / (xz), with the engine."""
-    ### BEGIN SOLUTION
-    x, z = engine.Value(x, label="x"), engine.Value(z, label="z")
-    xz = x * z
-    log_x = engine.log(x)
+
+def backward_pow(node):
+    """node = a ** k, with the constant k = node.exponent."""
+    (a,) = node.parents
+    k = node.exponent
+    a.grad += node.grad * k * a.data ** k
+
+
+''' + _FUNCTION_RULES,
+     "hint": "lower the exponent by one"},
+    {"exercise": "0.3", "kind": "overwrite instead of accumulate",
+     "source": '''backward_pow, backward_exp, backward_log, backward_cos = (
+    engine.BACKWARD_RULES[op] for op in ("pow", "exp", "log", "cos"))
+
+
+def backward_sin(node):
+    """node = sin(a)."""
+    (a,) = node.parents
+    a.grad = node.grad * math.cos(a.data)
+
+
+''' + _FUNCTION_RULES,
+     "hint": "instead of accumulating it (+=)"},
+    {"exercise": "0.5", "kind": "log10 instead of log",
+     "source": _QUIZ_HEAD + '''    xz = x * z
+    log_x = engine.log(x) / math.log(10)
     y = engine.exp(xz) + xz / log_x + engine.sin(log_x) / xz
     y.backward()
     return x.grad, z.grad
-    ### END SOLUTION
-'''
-
-_GRADW_OK = '''
-def grad_wrt_W(W, X, Y):
-    """dE/dW for F = W.T @ X and E = (1/(2n)) * sum((F - Y)**2); same shape as W."""
-    ### BEGIN SOLUTION
-    n = X.shape[1]
-    F = W.T @ X
-    return X @ (F - Y).T / n
-    ### END SOLUTION
-'''
-
-#: The reference answer cells, exactly as in the solution notebook (the tests compare them).
-REFERENCE_SOURCES = {"0.1": _src(_J_TABLE_OK), "0.2": _src(_ARITH_OK), "0.3": _src(_FUNC_OK),
-                     "0.5": _src(_QUIZ_OK), "0.7": _src(_GRADW_OK)}
-
-
-def _plant(exercise: str, old: str, new: str) -> str:
-    source = REFERENCE_SOURCES[exercise]
-    if source.count(old) != 1:
-        raise ValueError(f"planted mistake for {exercise}: {old!r} must occur exactly once.")
-    return source.replace(old, new)
-
-
-PLANTED_MISTAKES = [
-    {"exercise": "0.1", "kind": "cos sign error",
-     "source": _plant("0.1", "dJ_du = -np.sin(u) * 1.0", "dJ_du = np.sin(u) * 1.0"),
-     "hint": "sign error in the backward of cos"},
-    {"exercise": "0.1", "kind": "overwrite instead of accumulate",
-     "source": _plant("0.1", "dJ_dt = 0.0\n    dJ_dt += dJ_du1 * np.cos(t)   # path through u1 = sin(t)\n"
-                             "    dJ_dt += dJ_du2 * 3.0         # path through u2 = 3t",
-                      "dJ_dt = dJ_du1 * np.cos(t)   # path through u1 = sin(t)\n"
-                      "    dJ_dt = dJ_du2 * 3.0          # path through u2 = 3t"),
-     "hint": "keeps only one of its two paths"},
-    {"exercise": "0.1", "kind": "missing dt/dx",
-     "source": _plant("0.1", "dJ_dx = dJ_dt * 2 * x", "dJ_dx = dJ_dt"),
-     "hint": "the factor 2x is missing"},
-    {"exercise": "0.2", "kind": "mul uses own value",
-     "source": _plant("0.2", "a.grad += node.grad * b.data\n    b.grad += node.grad * a.data",
-                      "a.grad += node.grad * a.data\n    b.grad += node.grad * b.data"),
-     "hint": "instead of the node's own value"},
-    {"exercise": "0.2", "kind": "mul uses the output value",
-     "source": _plant("0.2", "a.grad += node.grad * b.data\n    b.grad += node.grad * a.data",
-                      "a.grad += node.grad * node.data\n    b.grad += node.grad * node.data"),
-     "hint": "instead of the node's own value"},
-    {"exercise": "0.2", "kind": "overwrite instead of accumulate (x*x)",
-     "source": _plant("0.2", "a.grad += node.grad * b.data\n    b.grad += node.grad * a.data",
-                      "a.grad = node.grad * b.data\n    b.grad = node.grad * a.data"),
-     "hint": "instead of accumulating it (+=)"},
-    {"exercise": "0.2", "kind": "sub sign error",
-     "source": _plant("0.2", "b.grad += node.grad * -1.0", "b.grad += node.grad * 1.0"),
-     "hint": "sign error in the backward of sub"},
-    {"exercise": "0.2", "kind": "div forgets the upstream gradient",
-     "source": _plant("0.2", "a.grad += node.grad / b.data", "a.grad += 1.0 / b.data"),
-     "hint": "not multiplied by node.grad"},
-    {"exercise": "0.3", "kind": "cos sign error",
-     "source": _plant("0.3", "a.grad += node.grad * -math.sin(a.data)", "a.grad += node.grad * math.sin(a.data)"),
-     "hint": "sign error in the backward of cos"},
-    {"exercise": "0.3", "kind": "pow keeps the exponent",
-     "source": _plant("0.3", "a.grad += node.grad * k * a.data ** (k - 1)", "a.grad += node.grad * k * a.data ** k"),
-     "hint": "lower the exponent by one"},
-    {"exercise": "0.3", "kind": "overwrite instead of accumulate",
-     "source": _plant("0.3", "a.grad += node.grad * math.cos(a.data)", "a.grad = node.grad * math.cos(a.data)"),
-     "hint": "instead of accumulating it (+=)"},
-    {"exercise": "0.5", "kind": "log10 instead of log",
-     "source": _plant("0.5", "log_x = engine.log(x)", "log_x = engine.log(x) / math.log(10)"),
+''',
      "hint": "natural logarithm"},
     {"exercise": "0.5", "kind": "operator precedence",
-     "source": _plant("0.5", "engine.sin(log_x) / xz", "engine.sin(log_x) / x * z"),
+     "source": _QUIZ_HEAD + '''    y = engine.exp(x * z) + x * z / engine.log(x) + engine.sin(engine.log(x)) / x * z
+    y.backward()
+    return x.grad, z.grad
+''',
      "hint": "operator precedence"},
     {"exercise": "0.5", "kind": "swapped outputs",
-     "source": _plant("0.5", "return x.grad, z.grad", "return z.grad, x.grad"),
+     "source": _QUIZ_HEAD + '''    y = engine.exp(x * z) + x * z / engine.log(x) + engine.sin(engine.log(x)) / (x * z)
+    y.backward()
+    return z.grad, x.grad
+''',
      "hint": "swapped"},
     {"exercise": "0.7", "kind": "transposed gradient",
-     "source": _plant("0.7", "return X @ (F - Y).T / n", "return (F - Y) @ X.T / n"),
+     "source": _GRADW_HEAD + "    return (W.T @ X - Y) @ X.T / X.shape[1]\n",
      "hint": "has the shape of what it differentiates"},
     {"exercise": "0.7", "kind": "missing 1/n",
-     "source": _plant("0.7", "return X @ (F - Y).T / n", "return X @ (F - Y).T"),
+     "source": _GRADW_HEAD + "    return X @ (W.T @ X - Y).T\n",
      "hint": "the 1/n is missing"},
 ]

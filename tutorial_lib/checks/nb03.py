@@ -329,89 +329,108 @@ def exercise_3_3(backprop_321) -> None:
 # Planted mistakes: realistic wrong answer cells the test suite plants in the notebook.
 # ---------------------------------------------------------------------------
 
-#: The answer cell of exercise 3.1 as the solution notebook holds it.
-SOLUTION_3_1 = '''def dE_dW11(X, Y, W1, W2, alpha, beta):
+# Each "source" is a whole answer cell: the def line and docstring the student notebook shows, then a
+# realistic wrong body.
+_HEAD_3_1 = '''def dE_dW11(X, Y, W1, W2, alpha, beta):
     """dE/dW11[1] of the 3-2-1 network for ONE sample (n = 1), from the closed form.
 
     X: (3, 1), bias row first; Y: (1, 1); W1: (3, 2); W2: (2, 1); alpha, beta: class weights.
     Returns a float.
     """
-    ### BEGIN SOLUTION
-    f1 = W1.T @ X                      # (2, 1): pre-activations of hidden units 0 and 1
-    a1 = tl.relu(f1)                   # (2, 1)
-    f2 = W2.T @ a1                     # (1, 1)
-    Y_hat = tl.sigmoid(f2)             # (1, 1)
-    y, y_hat = Y[0, 0], Y_hat[0, 0]
-    dE_dYhat = -alpha * y / y_hat + beta * (1 - y) / (1 - y_hat)
-    dYhat_df2 = y_hat * (1 - y_hat)    # sigma(f0[2]) (1 - sigma(f0[2]))
-    df2_da1 = W2[1, 0]                 # W10[2]: hidden unit 1 -> output
-    relu_mask = float(f1[1, 0] > 0)    # 1[f10[1] > 0]
-    df1_dW11 = X[1, 0]                 # X10
-    return float(dE_dYhat * dYhat_df2 * df2_da1 * relu_mask * df1_dW11)
-    ### END SOLUTION'''
+'''
 
-#: The answer cell of exercise 3.3 as the solution notebook holds it.
-SOLUTION_3_3 = '''def backprop_321(X, Y, W1, W2, alpha, beta):
+_HEAD_3_3 = '''def backprop_321(X, Y, W1, W2, alpha, beta):
     """[dE/dW1, dE/dW2] of the weighted log-loss of the 3-2-1 network for a batch.
 
     X: (3, n), bias row first; Y: (1, n); W1: (3, 2); W2: (2, 1); alpha, beta: class weights.
     Returns a list of two arrays with the shapes of W1 and W2.
     """
-    ### BEGIN SOLUTION
-    n = X.shape[1]
-    F1 = W1.T @ X                       # (2, n)
-    A1 = tl.relu(F1)                    # (2, n)
-    F2 = W2.T @ A1                      # (1, n)
-    Y_hat = tl.sigmoid(F2)              # (1, n)
-    dY_hat = (-alpha * Y / Y_hat + beta * (1 - Y) / (1 - Y_hat)) / n   # (1, n); 1/n from the mean
-    dF2 = dY_hat * Y_hat * (1 - Y_hat)  # (1, n)
-    dW2 = A1 @ dF2.T                    # (2, 1)
-    dA1 = W2 @ dF2                      # (2, n)
-    dF1 = dA1 * (F1 > 0)                # (2, n): the ReLU mask of the hidden layer
-    dW1 = X @ dF1.T                     # (3, 2)
-    return [dW1, dW2]
-    ### END SOLUTION'''
-
-
-def _plant(source: str, old: str, new: str) -> str:
-    if source.count(old) != 1:  # pragma: no cover - guards the list below
-        raise ValueError(f"planted mistake: {old!r} must occur exactly once in the solution")
-    return source.replace(old, new)
-
+'''
 
 #: Planted in the notebook by tests/test_notebooks.py: each must fail its check with ``hint``.
 PLANTED_MISTAKES = [
     {"exercise": "3.1", "kind": "ReLU mask from the input a[0] = X",
-     "source": _plant(SOLUTION_3_1, "relu_mask = float(f1[1, 0] > 0)", "relu_mask = float(X[1, 0] > 0)"),
+     "source": _HEAD_3_1 + '''    f1 = W1.T @ X
+    y, y_hat = Y[0, 0], tl.sigmoid(W2.T @ tl.relu(f1))[0, 0]
+    dE_dYhat = -alpha * y / y_hat + beta * (1 - y) / (1 - y_hat)
+    relu_mask = float(X[1, 0] > 0)
+    return float(dE_dYhat * y_hat * (1 - y_hat) * W2[1, 0] * relu_mask * X[1, 0])
+''',
      "hint": "ReLU mask"},
     {"exercise": "3.1", "kind": "ReLU mask from the output layer's f[2]",
-     "source": _plant(SOLUTION_3_1, "relu_mask = float(f1[1, 0] > 0)", "relu_mask = float(f2[0, 0] > 0)"),
+     "source": _HEAD_3_1 + '''    f2 = W2.T @ tl.relu(W1.T @ X)
+    y, y_hat = Y[0, 0], tl.sigmoid(f2)[0, 0]
+    dE_df2 = (-alpha * y / y_hat + beta * (1 - y) / (1 - y_hat)) * y_hat * (1 - y_hat)
+    return float(dE_df2 * W2[1, 0] * (f2[0, 0] > 0) * X[1, 0])
+''',
      "hint": "ReLU mask"},
     {"exercise": "3.1", "kind": "ReLU mask from the upstream gradient",
-     "source": _plant(SOLUTION_3_1, "relu_mask = float(f1[1, 0] > 0)",
-                      "relu_mask = float(dE_dYhat * dYhat_df2 * df2_da1 > 0)"),
+     "source": _HEAD_3_1 + '''    y, y_hat = Y[0, 0], tl.sigmoid(W2.T @ tl.relu(W1.T @ X))[0, 0]
+    dE_da = (-alpha * y / y_hat + beta * (1 - y) / (1 - y_hat)) * y_hat * (1 - y_hat) * W2[1, 0]
+    return float(tl.relu(dE_da) * X[1, 0])
+''',
      "hint": "ReLU mask"},
     {"exercise": "3.1", "kind": "weight of the wrong hidden unit (W00[2] for W10[2])",
-     "source": _plant(SOLUTION_3_1, "df2_da1 = W2[1, 0]", "df2_da1 = W2[0, 0]"),
+     "source": _HEAD_3_1 + '''    f1 = W1.T @ X
+    y, y_hat = Y[0, 0], tl.sigmoid(W2.T @ tl.relu(f1))[0, 0]
+    dE_dYhat = -alpha * y / y_hat + beta * (1 - y) / (1 - y_hat)
+    return float(dE_dYhat * y_hat * (1 - y_hat) * W2[0, 0] * (f1[1, 0] > 0) * X[1, 0])
+''',
      "hint": "W10[2] = W2[1, 0]"},
     {"exercise": "3.1", "kind": "alpha and beta swapped",
-     "source": _plant(SOLUTION_3_1, "dE_dYhat = -alpha * y / y_hat + beta * (1 - y) / (1 - y_hat)",
-                      "dE_dYhat = -beta * y / y_hat + alpha * (1 - y) / (1 - y_hat)"),
+     "source": _HEAD_3_1 + '''    f1 = W1.T @ X
+    y, y_hat = Y[0, 0], tl.sigmoid(W2.T @ tl.relu(f1))[0, 0]
+    dE_dYhat = -beta * y / y_hat + alpha * (1 - y) / (1 - y_hat)
+    return float(dE_dYhat * y_hat * (1 - y_hat) * W2[1, 0] * (f1[1, 0] > 0) * X[1, 0])
+''',
      "hint": "alpha and beta are swapped"},
     {"exercise": "3.3", "kind": "ReLU mask from the upstream gradient",
-     "source": _plant(SOLUTION_3_3, "dF1 = dA1 * (F1 > 0)", "dF1 = dA1 * (dA1 > 0)"),
+     "source": _HEAD_3_3 + '''    n = X.shape[1]
+    A1 = tl.relu(W1.T @ X)
+    Y_hat = tl.sigmoid(W2.T @ A1)
+    dF2 = (-alpha * Y / Y_hat + beta * (1 - Y) / (1 - Y_hat)) * Y_hat * (1 - Y_hat) / n
+    dA1 = W2 @ dF2
+    dF1 = dA1 * (dA1 > 0)
+    return [X @ dF1.T, A1 @ dF2.T]
+''',
      "hint": "ReLU mask"},
     {"exercise": "3.3", "kind": "ReLU mask from the output layer's f[2]",
-     "source": _plant(SOLUTION_3_3, "dF1 = dA1 * (F1 > 0)", "dF1 = dA1 * (F2 > 0)"),
+     "source": _HEAD_3_3 + '''    n = X.shape[1]
+    A1 = tl.relu(W1.T @ X)
+    F2 = W2.T @ A1
+    Y_hat = tl.sigmoid(F2)
+    dF2 = (-alpha * Y / Y_hat + beta * (1 - Y) / (1 - Y_hat)) * Y_hat * (1 - Y_hat) / n
+    dF1 = (W2 @ dF2) * (F2 > 0)
+    return [X @ dF1.T, A1 @ dF2.T]
+''',
      "hint": "ReLU mask"},
     {"exercise": "3.3", "kind": "ReLU mask from the input a[0] = X",
-     "source": _plant(SOLUTION_3_3, "dF1 = dA1 * (F1 > 0)", "dF1 = dA1 * (X[1:] > 0)"),
+     "source": _HEAD_3_3 + '''    n = X.shape[1]
+    A1 = tl.relu(W1.T @ X)
+    Y_hat = tl.sigmoid(W2.T @ A1)
+    dF2 = (-alpha * Y / Y_hat + beta * (1 - Y) / (1 - Y_hat)) * Y_hat * (1 - Y_hat) / n
+    dF1 = (W2 @ dF2) * (X[1:] > 0)
+    return [X @ dF1.T, A1 @ dF2.T]
+''',
      "hint": "ReLU mask"},
     {"exercise": "3.3", "kind": "missing 1/n",
-     "source": _plant(SOLUTION_3_3, "(1 - Y_hat)) / n ", "(1 - Y_hat)) "),
+     "source": _HEAD_3_3 + '''    F1 = W1.T @ X
+    A1 = tl.relu(F1)
+    Y_hat = tl.sigmoid(W2.T @ A1)
+    dF2 = (-alpha * Y / Y_hat + beta * (1 - Y) / (1 - Y_hat)) * Y_hat * (1 - Y_hat)
+    dF1 = (W2 @ dF2) * (F1 > 0)
+    return [X @ dF1.T, A1 @ dF2.T]
+''',
      "hint": "1/n is missing"},
     {"exercise": "3.3", "kind": "transposed dE/dW1",
-     "source": _plant(SOLUTION_3_3, "dW1 = X @ dF1.T", "dW1 = dF1 @ X.T"),
+     "source": _HEAD_3_3 + '''    n = X.shape[1]
+    F1 = W1.T @ X
+    A1 = tl.relu(F1)
+    Y_hat = tl.sigmoid(W2.T @ A1)
+    dF2 = (-alpha * Y / Y_hat + beta * (1 - Y) / (1 - Y_hat)) * Y_hat * (1 - Y_hat) / n
+    dF1 = (W2 @ dF2) * (F1 > 0)
+    return [dF1 @ X.T, A1 @ dF2.T]
+''',
      "hint": "transposed"},
 ]
 
@@ -419,52 +438,120 @@ PLANTED_MISTAKES = [
 #: them directly, so that planting in the notebook (one execution per round) stays at five rounds.
 MORE_MISTAKES = [
     {"exercise": "3.3", "kind": "ReLU mask missing",
-     "source": _plant(SOLUTION_3_3, "dF1 = dA1 * (F1 > 0)", "dF1 = dA1"),
+     "source": _HEAD_3_3 + '''    n = X.shape[1]
+    A1 = tl.relu(W1.T @ X)
+    Y_hat = tl.sigmoid(W2.T @ A1)
+    dF2 = (-alpha * Y / Y_hat + beta * (1 - Y) / (1 - Y_hat)) * Y_hat * (1 - Y_hat) / n
+    return [X @ (W2 @ dF2).T, A1 @ dF2.T]
+''',
      "hint": "ReLU mask is missing"},
     {"exercise": "3.3", "kind": "transposed dE/dW2",
-     "source": _plant(SOLUTION_3_3, "dW2 = A1 @ dF2.T", "dW2 = dF2 @ A1.T"),
+     "source": _HEAD_3_3 + '''    n = X.shape[1]
+    F1 = W1.T @ X
+    A1 = tl.relu(F1)
+    Y_hat = tl.sigmoid(W2.T @ A1)
+    dF2 = (-alpha * Y / Y_hat + beta * (1 - Y) / (1 - Y_hat)) * Y_hat * (1 - Y_hat) / n
+    dW2 = dF2 @ A1.T
+    return [X @ ((W2 @ dF2) * (F1 > 0)).T, dW2]
+''',
      "hint": "transposed"},
     {"exercise": "3.3", "kind": "class weights ignored (Y_hat - Y)",
-     "source": _plant(SOLUTION_3_3, "dF2 = dY_hat * Y_hat * (1 - Y_hat)", "dF2 = (Y_hat - Y) / n"),
+     "source": _HEAD_3_3 + '''    F1 = W1.T @ X
+    A1 = tl.relu(F1)
+    dF2 = (tl.sigmoid(W2.T @ A1) - Y) / X.shape[1]
+    dF1 = (W2 @ dF2) * (F1 > 0)
+    return [X @ dF1.T, A1 @ dF2.T]
+''',
      "hint": "holds only when alpha = beta = 1"},
     {"exercise": "3.1", "kind": "ReLU mask missing",
-     "source": _plant(SOLUTION_3_1, "relu_mask = float(f1[1, 0] > 0)", "relu_mask = 1.0"),
+     "source": _HEAD_3_1 + '''    y, y_hat = Y[0, 0], tl.sigmoid(W2.T @ tl.relu(W1.T @ X))[0, 0]
+    dE_dYhat = -alpha * y / y_hat + beta * (1 - y) / (1 - y_hat)
+    return float(dE_dYhat * y_hat * (1 - y_hat) * W2[1, 0] * X[1, 0])
+''',
      "hint": "ReLU mask 1[f10[1] > 0] is missing"},
     {"exercise": "3.1", "kind": "ReLU itself instead of its derivative",
-     "source": _plant(SOLUTION_3_1, "relu_mask = float(f1[1, 0] > 0)", "relu_mask = a1[1, 0]"),
+     "source": _HEAD_3_1 + '''    a1 = tl.relu(W1.T @ X)
+    y, y_hat = Y[0, 0], tl.sigmoid(W2.T @ a1)[0, 0]
+    dE_dYhat = -alpha * y / y_hat + beta * (1 - y) / (1 - y_hat)
+    return float(dE_dYhat * y_hat * (1 - y_hat) * W2[1, 0] * a1[1, 0] * X[1, 0])
+''',
      "hint": "ReLU mask must be the derivative"},
     {"exercise": "3.1", "kind": "ReLU mask of hidden unit 0",
-     "source": _plant(SOLUTION_3_1, "relu_mask = float(f1[1, 0] > 0)", "relu_mask = float(f1[0, 0] > 0)"),
+     "source": _HEAD_3_1 + '''    f1 = W1.T @ X
+    y, y_hat = Y[0, 0], tl.sigmoid(W2.T @ tl.relu(f1))[0, 0]
+    dE_dYhat = -alpha * y / y_hat + beta * (1 - y) / (1 - y_hat)
+    return float(dE_dYhat * y_hat * (1 - y_hat) * W2[1, 0] * (f1[0, 0] > 0) * X[1, 0])
+''',
      "hint": "ReLU mask belongs to the wrong hidden unit"},
     {"exercise": "3.1", "kind": "bias entry X00 instead of X10",
-     "source": _plant(SOLUTION_3_1, "df1_dW11 = X[1, 0]", "df1_dW11 = X[0, 0]"),
+     "source": _HEAD_3_1 + '''    f1 = W1.T @ X
+    y, y_hat = Y[0, 0], tl.sigmoid(W2.T @ tl.relu(f1))[0, 0]
+    dE_dYhat = -alpha * y / y_hat + beta * (1 - y) / (1 - y_hat)
+    return float(dE_dYhat * y_hat * (1 - y_hat) * W2[1, 0] * (f1[1, 0] > 0) * X[0, 0])
+''',
      "hint": "X10 = X[1, 0]"},
     {"exercise": "3.1", "kind": "sigmoid slope missing",
-     "source": _plant(SOLUTION_3_1, "dYhat_df2 = y_hat * (1 - y_hat)", "dYhat_df2 = 1.0"),
+     "source": _HEAD_3_1 + '''    f1 = W1.T @ X
+    y, y_hat = Y[0, 0], tl.sigmoid(W2.T @ tl.relu(f1))[0, 0]
+    dE_dYhat = -alpha * y / y_hat + beta * (1 - y) / (1 - y_hat)
+    return float(dE_dYhat * W2[1, 0] * (f1[1, 0] > 0) * X[1, 0])
+''',
      "hint": "sigmoid's slope"},
     {"exercise": "3.1", "kind": "class weights ignored (Y_hat - Y)",
-     "source": _plant(SOLUTION_3_1, "return float(dE_dYhat * dYhat_df2 * df2_da1 * relu_mask * df1_dW11)",
-                      "return float((y_hat - y) * df2_da1 * relu_mask * df1_dW11)"),
+     "source": _HEAD_3_1 + '''    f1 = W1.T @ X
+    y_hat = tl.sigmoid(W2.T @ tl.relu(f1))[0, 0]
+    return float((y_hat - Y[0, 0]) * W2[1, 0] * (f1[1, 0] > 0) * X[1, 0])
+''',
      "hint": "holds only when alpha = beta = 1"},
     {"exercise": "3.1", "kind": "flipped sign of dE/dY_hat",
-     "source": _plant(SOLUTION_3_1, "dE_dYhat = -alpha * y / y_hat + beta * (1 - y) / (1 - y_hat)",
-                      "dE_dYhat = alpha * y / y_hat - beta * (1 - y) / (1 - y_hat)"),
+     "source": _HEAD_3_1 + '''    f1 = W1.T @ X
+    y, y_hat = Y[0, 0], tl.sigmoid(W2.T @ tl.relu(f1))[0, 0]
+    dE_dYhat = alpha * y / y_hat - beta * (1 - y) / (1 - y_hat)
+    return float(dE_dYhat * y_hat * (1 - y_hat) * W2[1, 0] * (f1[1, 0] > 0) * X[1, 0])
+''',
      "hint": "wrong sign"},
     {"exercise": "3.3", "kind": "ReLU itself instead of its derivative",
-     "source": _plant(SOLUTION_3_3, "dF1 = dA1 * (F1 > 0)", "dF1 = dA1 * A1"),
+     "source": _HEAD_3_3 + '''    n = X.shape[1]
+    A1 = tl.relu(W1.T @ X)
+    Y_hat = tl.sigmoid(W2.T @ A1)
+    dF2 = (-alpha * Y / Y_hat + beta * (1 - Y) / (1 - Y_hat)) * Y_hat * (1 - Y_hat) / n
+    return [X @ ((W2 @ dF2) * A1).T, A1 @ dF2.T]
+''',
      "hint": "ReLU mask must be ReLU's derivative"},
     {"exercise": "3.3", "kind": "sigmoid slope missing",
-     "source": _plant(SOLUTION_3_3, "dF2 = dY_hat * Y_hat * (1 - Y_hat)", "dF2 = dY_hat"),
+     "source": _HEAD_3_3 + '''    n = X.shape[1]
+    F1 = W1.T @ X
+    A1 = tl.relu(F1)
+    Y_hat = tl.sigmoid(W2.T @ A1)
+    dF2 = (-alpha * Y / Y_hat + beta * (1 - Y) / (1 - Y_hat)) / n
+    return [X @ ((W2 @ dF2) * (F1 > 0)).T, A1 @ dF2.T]
+''',
      "hint": "sigmoid's slope"},
     {"exercise": "3.3", "kind": "alpha and beta swapped",
-     "source": _plant(SOLUTION_3_3, "dY_hat = (-alpha * Y / Y_hat + beta * (1 - Y) / (1 - Y_hat)) / n",
-                      "dY_hat = (-beta * Y / Y_hat + alpha * (1 - Y) / (1 - Y_hat)) / n"),
+     "source": _HEAD_3_3 + '''    n = X.shape[1]
+    F1 = W1.T @ X
+    A1 = tl.relu(F1)
+    Y_hat = tl.sigmoid(W2.T @ A1)
+    dF2 = (-beta * Y / Y_hat + alpha * (1 - Y) / (1 - Y_hat)) * Y_hat * (1 - Y_hat) / n
+    return [X @ ((W2 @ dF2) * (F1 > 0)).T, A1 @ dF2.T]
+''',
      "hint": "alpha and beta are swapped"},
     {"exercise": "3.3", "kind": "gradients returned in the wrong order",
-     "source": _plant(SOLUTION_3_3, "return [dW1, dW2]", "return [dW2, dW1]"),
+     "source": _HEAD_3_3 + '''    n = X.shape[1]
+    F1 = W1.T @ X
+    A1 = tl.relu(F1)
+    Y_hat = tl.sigmoid(W2.T @ A1)
+    dF2 = (-alpha * Y / Y_hat + beta * (1 - Y) / (1 - Y_hat)) * Y_hat * (1 - Y_hat) / n
+    return [A1 @ dF2.T, X @ ((W2 @ dF2) * (F1 > 0)).T]
+''',
      "hint": "wrong order"},
     {"exercise": "3.3", "kind": "sign flipped",
-     "source": _plant(SOLUTION_3_3, "dY_hat = (-alpha * Y / Y_hat + beta * (1 - Y) / (1 - Y_hat)) / n",
-                      "dY_hat = (alpha * Y / Y_hat - beta * (1 - Y) / (1 - Y_hat)) / n"),
+     "source": _HEAD_3_3 + '''    n = X.shape[1]
+    F1 = W1.T @ X
+    A1 = tl.relu(F1)
+    Y_hat = tl.sigmoid(W2.T @ A1)
+    dF2 = (alpha * Y / Y_hat - beta * (1 - Y) / (1 - Y_hat)) * Y_hat * (1 - Y_hat) / n
+    return [X @ ((W2 @ dF2) * (F1 > 0)).T, A1 @ dF2.T]
+''',
      "hint": "wrong sign"},
 ]
