@@ -135,3 +135,12 @@ def test_gradient_norms_are_readable_in_a_fit_callback():
     seen = []
     net.fit(X, Y, lr=0.1, epochs=3, callback=lambda epoch, model, loss: seen.append(model.gradient_norms()["dW"]))
     assert len(seen) == 3 and all(norms.shape == (2,) and np.all(norms > 0) for norms in seen)
+
+
+def test_numerical_jacobian_of_a_linear_map_is_its_matrix():
+    A = np.arange(12.0).reshape(4, 3) - 5.0
+    z = np.array([0.3, -1.2, 2.0])
+    J = tl.gradcheck.numerical_jacobian(lambda v: A @ v, z)
+    assert J.shape == (4, 3)
+    np.testing.assert_allclose(J, A, rtol=1e-8, atol=1e-8)
+    np.testing.assert_array_equal(z, [0.3, -1.2, 2.0])  # the point is not modified

@@ -176,9 +176,11 @@ def test_8_6_reports_a_sign_flip():
         checks.exercise_8_6(flipped)
 
 
-def test_8_6_and_8_7_accept_the_library_jacobian():
+def test_8_6_and_8_7_accept_the_library_jacobian(capsys):
     checks.exercise_8_6(lambda z: tl.softmax_jacobian(z))
     checks.exercise_8_7(lambda z: tl.softmax_jacobian(z) / tl.softmax(z.reshape(-1, 1)))
+    assert capsys.readouterr().out.splitlines() == ["Exercise 8.6: passed the public checks.",
+                                                    "Exercise 8.7: passed the public checks."]
 
 
 # ---------------------------------------------------------------------------- table and figure
@@ -206,4 +208,8 @@ def test_audit_figure_draws():
     plotting.transposed_activations(A.T, A, ax=axes[:2])
     plotting.prediction_comparison([0.05675, 0.05715, 0.05722], [0.0574, 0.0570, 0.0569], ax=axes[2])
     fig.canvas.draw()
+    for ax in axes:
+        assert ax.get_xlabel() or ax.get_ylabel(), "every panel labels its axes"
+        assert ax.images or ax.lines or ax.patches or ax.collections, "every panel draws something"
+    assert axes[0].get_ylabel() and axes[2].get_ylabel()
     plt.close(fig)

@@ -16,7 +16,7 @@ import numpy as np
 
 from ._validation import check_scalar
 
-__all__ = ["numerical_gradient", "relative_error", "check_gradients", "GradientCheck"]
+__all__ = ["numerical_gradient", "numerical_jacobian", "relative_error", "check_gradients", "GradientCheck"]
 
 #: Relative error below which a gradient counts as correct (float64, eps = 1e-6).
 TOLERANCE = 1e-7
@@ -59,6 +59,32 @@ def numerical_gradient(f, W: np.ndarray, eps: float = 1e-6) -> np.ndarray:
             W[idx] = old
         grad[idx] = (up - down) / (2.0 * eps)
     return grad
+
+
+def numerical_jacobian(fn, z, eps: float = 1e-6) -> np.ndarray:
+    """Central-difference Jacobian of a vector function: ``J[i, j] = d fn(z)_i / d z_j``.
+
+    Parameters
+    ----------
+    fn : callable
+        Maps a 1-D array of length K to a 1-D array of length M.
+    z : array_like, shape (K,)
+        The point; not modified.
+    eps : float, default 1e-6
+
+    Returns
+    -------
+    ndarray, shape (M, K)
+    """
+    z = np.array(z, dtype=np.float64).ravel()
+    eps = check_scalar("eps", eps, strictly_positive=True)
+    columns = []
+    for j in range(z.size):
+        step = np.zeros_like(z)
+        step[j] = eps
+        columns.append((np.asarray(fn(z + step), dtype=np.float64) - np.asarray(fn(z - step), dtype=np.float64))
+                       / (2.0 * eps))
+    return np.column_stack(columns)
 
 
 def relative_error(a, b) -> float:

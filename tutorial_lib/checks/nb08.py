@@ -17,7 +17,7 @@ import numpy as np
 
 from ..activations import softmax
 from ..data import add_bias_row
-from ..gradcheck import numerical_gradient
+from ..gradcheck import numerical_gradient, numerical_jacobian
 from ..mlp import MLP
 from ._common import CheckFailure, call_student, expect_array, expect_close, expect_true, fail, passed
 
@@ -195,14 +195,6 @@ def exercise_8_4(forward_rows) -> None:
 
 
 # ---------------------------------------------------------------------------- 8.6 and 8.7
-def _numerical_jacobian(fn, z):
-    z = np.array(z, dtype=float)
-    J = np.empty((z.size, z.size))
-    for j in range(z.size):
-        J[j] = numerical_gradient(lambda: float(fn(z)[j]), z)
-    return J
-
-
 def _softmax_vector(z):
     return softmax(np.asarray(z, dtype=float)[:, None])[:, 0]
 
@@ -216,7 +208,7 @@ def exercise_8_6(softmax_jacobian_sheet) -> None:
     rng = np.random.default_rng(86)
     for z in _logits(rng):
         got = call_student("8.6", softmax_jacobian_sheet, z.copy())
-        expected = _numerical_jacobian(_softmax_vector, z)
+        expected = numerical_jacobian(_softmax_vector, z)
         p = _softmax_vector(z)
         mistakes = [
             (np.diag(p * (1 - p)), "only the diagonal is filled: the off-diagonal entries d p_j / d z_i = "
@@ -235,7 +227,7 @@ def exercise_8_7(log_softmax_jacobian) -> None:
     rng = np.random.default_rng(87)
     for z in _logits(rng):
         got = call_student("8.7", log_softmax_jacobian, z.copy())
-        expected = _numerical_jacobian(lambda w: np.log(_softmax_vector(w)), z)
+        expected = numerical_jacobian(lambda w: np.log(_softmax_vector(w)), z)
         p = _softmax_vector(z)
         K = z.size
         mistakes = [
