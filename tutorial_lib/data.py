@@ -19,10 +19,7 @@ import numpy as np
 
 from ._validation import as_matrix
 
-__all__ = ["add_bias_row", "load_wine_binary", "load_wine_imbalanced", "load_digits_onehot", "WINE_FEATURES"]
-
-#: Rows 1 and 2 of the wine ``X`` (row 0 is the bias).
-WINE_FEATURES = ("colour intensity", "alcohol")
+__all__ = ["add_bias_row", "load_wine_binary", "load_wine_imbalanced", "load_digits_onehot"]
 
 # Column indices in sklearn.datasets.load_wine().data.
 _ALCOHOL, _COLOUR = 0, 9
