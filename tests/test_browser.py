@@ -85,12 +85,18 @@ def _write_lab_settings(settings_dir: Path) -> None:
 
 @pytest.fixture(scope="module")
 def lab(browser_available, tmp_path_factory):
-    """A JupyterLab server on 127.0.0.1 over a temporary copy of solutions/ (never the originals)."""
+    """A JupyterLab server on 127.0.0.1 over output-free copies of solutions/ (never the originals)."""
     tmp = tmp_path_factory.mktemp("lab")
     root = tmp / "notebooks"
     root.mkdir()
-    for nb in SOLUTIONS:
-        shutil.copy(nb, root / nb.name)
+    for path in SOLUTIONS:
+        # Without their saved outputs: every plot and widget the test counts must come from this
+        # run, and the page opens faster without the solutions' stored images.
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+        nbformat.write(nb, root / path.name)
     _write_lab_settings(tmp / "settings")
     env = dict(os.environ,
                JUPYTER_CONFIG_DIR=str(tmp / "config"), JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
@@ -135,15 +141,16 @@ def browser(lab):
 
 
 def _expected(path: Path) -> dict:
-    """What the saved solution shows: plots outside widgets, and the cells holding explorers."""
+    """What the saved solution shows: plots outside the explorers, and the cells holding explorers."""
     nb = nbformat.read(path, as_version=4)
     images, explorers = 0, 0
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        has_widget = any(WIDGET_MIME in out.get("data", {}) for out in cell.outputs)
-        explorers += has_widget
-        images += sum("image/png" in out.get("data", {}) for out in cell.outputs)
+        if any(WIDGET_MIME in out.get("data", {}) for out in cell.outputs):
+            explorers += 1  # its plot lives in the widget's Output, not in the cell's outputs
+        else:
+            images += sum("image/png" in out.get("data", {}) for out in cell.outputs)
     return {"images": images, "explorers": explorers}
 
 
@@ -156,10 +163,24 @@ def _shutdown_kernels(lab) -> None:
         urllib.request.urlopen(req, timeout=10)
 
 
-_ALL_RUN = """() => {
-  const prompts = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')];
-  return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+_RUN_STATE = """() => {
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  const cells = panel ? [...panel.querySelectorAll('.jp-CodeCell')] : [];
+  const prompts = cells.map(c => { const p = c.querySelector('.jp-InputPrompt'); return p ? p.textContent : ''; });
+  return {
+    cells: cells.length,
+    finished: prompts.filter(p => /\\[\\d+\\]/.test(p)).length,
+    queued: prompts.map((p, i) => p.includes('*') ? i : -1).filter(i => i >= 0),
+    errors: panel ? [...panel.querySelectorAll('[data-mime-type="application/vnd.jupyter.stderr"]')]
+                      .map(e => e.textContent.slice(0, 500)) : [],
+    kernel: (document.querySelector('.jp-Notebook-ExecutionIndicator') || {dataset: {}}).dataset.status,
+  };
 }"""
+
+# Run All has finished, or stopped at an error (JupyterLab runs no cell after one that raised).
+_RUN_OVER = "() => { const s = (" + _RUN_STATE + ")(); return s.errors.length > 0 || (s.cells > 0 && s.finished === s.cells); }"
+# Run All has been taken: cells are queued ([*]) or done.
+_RUN_STARTED = "() => { const s = (" + _RUN_STATE + ")(); return s.queued.length > 0 || s.finished > 0; }"
 
 _OUTPUT_STATE = """(panel) => {
   const imgs = [...panel.querySelectorAll('.jp-OutputArea-output img')];
@@ -208,22 +229,79 @@ def _screenshot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
+class _WidgetManagerWatch:
+    """Notices when the notebook's ipywidgets manager has attached to the kernel.
+
+    The manager announces itself by asking the kernel for its open ``jupyter.widget``
+    comms (a ``comm_info_request`` on the kernel's websocket). Cells run before that
+    moment show their widgets as plain text, as they would for a student who clicked
+    "Run All" in the first second; waiting for the request itself is exact, where a
+    fixed pause is too short on a loaded machine and wasted on an idle one.
+    """
+
+    def __init__(self, page):
+        self.attached = False
+        page.on("websocket", lambda ws: ws.on("framesent", self._on_frame))
+
+    def _on_frame(self, payload) -> None:
+        data = payload if isinstance(payload, bytes) else payload.encode()
+        if b"comm_info_request" in data and b"jupyter.widget" in data:
+            self.attached = True
+
+    def wait(self, page, timeout_s: float) -> None:
+        deadline = time.monotonic() + timeout_s
+        while not self.attached:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the ipywidgets manager did not attach to the kernel within {timeout_s:g} s")
+            page.wait_for_timeout(100)  # playwright delivers the websocket events while it waits
+
+
+def _run_all(page) -> None:
+    """Run > Run All Cells, and make sure JupyterLab took it."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(2):
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        try:
+            # Queued cells show [*] at once, however busy the kernel is.
+            page.wait_for_function(_RUN_STARTED, timeout=15_000)
+            return
+        except PlaywrightTimeout:
+            pass  # the menu can close under the click while the page is still laying out: again
+    raise AssertionError("Run > Run All Cells did not start any cell (clicked twice)")
+
+
+def _wait_until_run_over(page, name: str) -> dict:
+    """Wait for Run All to finish; on a timeout, say which cells were still queued."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(_RUN_OVER, timeout=RUN_TIMEOUT_MS)
+    except PlaywrightTimeout:
+        state = page.evaluate(_RUN_STATE)
+        raise AssertionError(
+            f"{name}: Run All did not finish in {RUN_TIMEOUT_MS / 1000:g} s: {state['finished']} of "
+            f"{state['cells']} code cells ran, code cells still queued: {state['queued'][:5]}, "
+            f"kernel status {state['kernel']!r}") from None
+    state = page.evaluate(_RUN_STATE)
+    assert state["errors"] == [], f"{name}: error or stderr output in the browser: {state['errors']}"
+    return state
+
+
 @pytest.mark.parametrize("path", SOLUTIONS, ids=[p.stem for p in SOLUTIONS])
 def test_notebook_runs_and_renders_in_jupyterlab(lab, browser, path):
     expected = _expected(path)
     page = browser.new_page(viewport={"width": 1280, "height": 900})
+    widgets = _WidgetManagerWatch(page)
     try:
         # A workspace of its own ("reset"): otherwise JupyterLab reopens the previous notebook's tab.
         page.goto(f"{lab['base']}/lab/workspaces/{path.stem}/tree/{path.name}?reset&token={lab['token']}")
         page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
-        # The widget manager attaches to the kernel a moment after the kernel first reports idle;
-        # cells run before that show their widgets as plain text, as they would for a student
-        # who clicked "Run All" in the first second.
-        page.wait_for_timeout(3000)
-        page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-        page.wait_for_function(_ALL_RUN, timeout=RUN_TIMEOUT_MS)
+        widgets.wait(page, timeout_s=60)
+        _run_all(page)
+        _wait_until_run_over(page, path.name)
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=RUN_TIMEOUT_MS)
         panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").first
         # Let images decode and widgets finish their first render.
@@ -242,8 +320,9 @@ def test_notebook_runs_and_renders_in_jupyterlab(lab, browser, path):
         state = panel.evaluate(_OUTPUT_STATE)
         assert state["stderr"] == [], f"{path.name}: error or stderr output in the browser: {state['stderr']}"
         assert state["brokenImages"] == 0, f"{path.name}: {state['brokenImages']} plots did not render"
-        assert state["topImages"] >= expected["images"] - expected["explorers"], (
-            f"{path.name}: {state['topImages']} plots rendered, the saved notebook has {expected['images']}")
+        assert state["topImages"] >= expected["images"], (
+            f"{path.name}: {state['topImages']} plots rendered outside the explorers, the saved notebook "
+            f"has {expected['images']}")
         assert state["widgetErrors"] == 0, f"{path.name}: a widget failed to display"
         assert state["widgetCells"] >= expected["explorers"], (
             f"{path.name}: {state['widgetCells']} cells show widgets, {expected['explorers']} expected")

@@ -1,12 +1,16 @@
 """``execute``: run a solution notebook and save it only when the run is clean."""
 
+import asyncio
 import os
+import time
+from queue import Empty
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
 import synthetic_notebooks as syn
+from tutorial_lib.authoring.execute import waking_in_slices
 from tutorial_lib.authoring.notebook_io import read_notebook
 from tutorial_lib.cli import main
 
@@ -57,3 +61,32 @@ def test_a_cell_over_the_time_limit_is_an_error(tmp_path, capsys):
     assert main(["execute", "--timeout", "1", str(path)]) == 1
     assert f"cell 0 (id '{nb.cells[0].id}'): ran longer than 1 s and was interrupted" in capsys.readouterr().err
     assert path.read_bytes() == before
+
+
+class _SleepyChannel:
+    """A channel that sleeps through its wake-up, the way a zmq shell socket can after a send
+    (jupyter/nbclient#312): a wait returns a message only when its timeout ends."""
+
+    def __init__(self, arrives_after: float | None):
+        self.arrives_at = None if arrives_after is None else time.monotonic() + arrives_after
+
+    async def get_msg(self, timeout=None):
+        await asyncio.sleep(timeout)
+        if self.arrives_at is not None and time.monotonic() >= self.arrives_at:
+            return {"msg_type": "execute_reply"}
+        raise Empty
+
+
+def test_a_reply_that_arrived_unannounced_is_read_within_a_slice():
+    get_msg = waking_in_slices(_SleepyChannel(arrives_after=0.05).get_msg, slice_s=0.1)
+    start = time.monotonic()
+    assert asyncio.run(get_msg(timeout=30)) == {"msg_type": "execute_reply"}
+    assert time.monotonic() - start < 5, "the wait ran on towards the 30 s timeout"
+
+
+def test_sliced_waits_still_time_out_when_no_reply_comes():
+    get_msg = waking_in_slices(_SleepyChannel(arrives_after=None).get_msg, slice_s=0.1)
+    start = time.monotonic()
+    with pytest.raises(Empty):
+        asyncio.run(get_msg(timeout=0.35))
+    assert 0.35 <= time.monotonic() - start < 5

@@ -5,9 +5,18 @@ the synthetic demo notebook of ``synthetic_notebooks.py``, which proves the
 pipeline even when ``solutions/`` is empty.  The ``notebook_case`` fixture gives
 every test its own copy of the tree in its own tmp dir and the parameters come
 from a sorted glob, so the tests run in parallel with ``pytest -n 2``
-(pytest-xdist).  Executions per notebook: one nbval run of two notebooks, one
-check of the unfilled and one of the filled student notebook, one with a
-planted mistake in every exercise.
+(pytest-xdist).
+
+Notebook executions are what make this suite slow, so each one is made to
+count.  Every notebook is executed twice: nbval over the solution (its saved
+outputs reproduce, every check cell prints its pass line), and one ``check``
+run with a planted mistake in every exercise (each hint reaches the student).
+That a student who fills in every answer passes nbval and ``check`` follows
+without a third run: the filled student notebook is proven to hold the
+solution's code and the solution's expected check outputs, cell for cell.  The
+remaining student paths (nbval over a filled student notebook, ``check`` on a
+filled and on an untouched one, an edited check cell) run end to end on
+:data:`REPRESENTATIVE` notebooks: the demo and the first tutorial notebook.
 """
 
 from __future__ import annotations
@@ -98,21 +107,35 @@ class NotebookCase:
         return path
 
 
-@pytest.fixture(params=[pytest.param(path, id=path.name) for path in SOLUTIONS]
-                + [pytest.param(None, id=f"synthetic-{syn.NAME}")])
-def notebook_case(request, tmp_path) -> NotebookCase:
+ALL_CASES = [pytest.param(path, id=path.name) for path in SOLUTIONS] + [pytest.param(None, id=f"synthetic-{syn.NAME}")]
+#: The student paths whose per-notebook outcome follows from the tests run on every notebook run
+#: end to end here: the demo, and the first tutorial notebook (the workbook's typical exercises).
+REPRESENTATIVE = [case for case in ALL_CASES if case.values[0] is None or case.id.startswith("01_")]
+
+
+def _case(param, tmp_path) -> NotebookCase:
     """One solution notebook (or the synthetic demo) in ``<tmp_path>/tree/solutions/``, built."""
     tree = tmp_path / "tree"
-    if request.param is None:
+    if param is None:
         solution = syn.write_solution(tree, syn.demo_solution())
         mistakes = DEMO_MISTAKES
     else:
-        solution = tree / "solutions" / request.param.name
+        solution = tree / "solutions" / param.name
         solution.parent.mkdir(parents=True)
-        solution.write_bytes(request.param.read_bytes())
-        mistakes = planted_mistakes(request.param.name)
+        solution.write_bytes(param.read_bytes())
+        mistakes = planted_mistakes(param.name)
     build_notebooks([solution])
     return NotebookCase(solution, target_path(solution), mistakes)
+
+
+@pytest.fixture(params=ALL_CASES)
+def notebook_case(request, tmp_path) -> NotebookCase:
+    return _case(request.param, tmp_path)
+
+
+@pytest.fixture(params=REPRESENTATIVE)
+def representative_case(request, tmp_path) -> NotebookCase:
+    return _case(request.param, tmp_path)
 
 
 def run_nbval(tmp_path: Path, *notebooks: Path) -> subprocess.CompletedProcess:
@@ -195,31 +218,69 @@ def test_planted_mistakes_cover_the_required_kinds():
     assert not missing, f"no notebook plants a mistake of kind {missing}; planted: {kinds}"
 
 
-def test_nbval_passes_on_the_solution_and_on_a_filled_student_notebook(notebook_case, tmp_path):
-    filled = notebook_case.student_copy("filled")
-    result = run_nbval(tmp_path, notebook_case.solution, filled)
+def test_nbval_passes_on_the_solution(notebook_case, tmp_path):
+    result = run_nbval(tmp_path, notebook_case.solution)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_unfilled_exercises_are_not_attempted_and_an_edited_check_cell_is_caught(notebook_case):
+def _is_checked_by_nbval(cell) -> bool:
+    return cell.cell_type == "code" and "NBVAL_CHECK_OUTPUT" in cell.source
+
+
+def test_a_filled_student_notebook_holds_the_solutions_code_and_expected_check_outputs(notebook_case):
+    """What makes nbval and ``check`` pass on a filled student notebook once they pass on the solution.
+
+    nbval --nbval-lax compares only the cells marked NBVAL_CHECK_OUTPUT, and
+    ``check`` judges each exercise by its check cell's output.  So if the
+    filled copy runs the same code, cell for cell, and expects the same check
+    outputs as the solution, nbval over the solution (the test above) stands
+    for it too.
+    """
+    filled = read_notebook(notebook_case.student_copy("filled"))
+    solution = read_notebook(notebook_case.solution)
+    assert [c.id for c in filled.cells] == [c.id for c in solution.cells]
+    checked = 0
+    for mine, theirs in zip(filled.cells, solution.cells):
+        if mine.cell_type != "code":
+            continue
+        assert mine.source == theirs.source, f"cell {mine.id}: the filled copy runs other code than the solution"
+        if _is_checked_by_nbval(theirs):
+            checked += 1
+            assert _is_checked_by_nbval(mine) and mine.outputs == theirs.outputs, (
+                f"cell {mine.id}: the student notebook expects other output than the solution shows")
     exercises = notebook_case.code_exercises()
+    check_cells = {e.check_cell_id for e in exercises}
+    assert check_cells <= {c.id for c in filled.cells if _is_checked_by_nbval(c)}, "an unmarked check cell"
+    assert checked >= len(exercises) > 0
+
+
+# ---------------------------------------------------------------- the student paths, end to end, on REPRESENTATIVE
+def test_nbval_passes_on_a_filled_student_notebook(representative_case, tmp_path):
+    result = run_nbval(tmp_path, representative_case.student_copy("filled"))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_unfilled_exercises_are_not_attempted_and_an_edited_check_cell_is_caught(representative_case):
+    case = representative_case
+    exercises = case.code_exercises()
     assert exercises, "a workbook notebook needs at least one code exercise"
-    nb = read_notebook(notebook_case.student)
+    nb = read_notebook(case.student)
     edited = exercises[-1]
     check_cell = next(cell for cell in nb.cells if cell.id == edited.check_cell_id)
     check_cell.source += "\n# a student's comment"
-    nbformat.write(nb, notebook_case.student)
+    nbformat.write(nb, case.student)
 
-    report = check_notebook(notebook_case.student)
+    report = check_notebook(case.student)
     expected = {e.id: NOT_ATTEMPTED for e in exercises} | {edited.id: "check cell modified"}
     assert statuses(report) == expected, format_report(report)
     assert not report.ok
 
 
-def test_a_filled_student_notebook_passes_check(notebook_case):
-    report = check_notebook(notebook_case.student_copy("filled"))
+def test_a_filled_student_notebook_passes_check(representative_case):
+    report = check_notebook(representative_case.student_copy("filled"))
     assert report.ok, format_report(report)
     assert set(statuses(report).values()) == {PASSED}
+    assert report.other_errors == [], format_report(report)
 
 
 def test_build_refuses_to_overwrite_an_edited_student_notebook(notebook_case, capsys):

@@ -51,10 +51,12 @@ def run_cli(*args):
 
 @pytest.fixture(scope="module")
 def mixed(tmp_path_factory):
-    """One run covering passed, not attempted (two ways), failed (two ways), modified and written answers."""
+    """One run covering passed, not attempted (two ways), failed (two ways), modified, written answers
+    and an error in a cell outside the exercises."""
     path = student_notebook(tmp_path_factory.mktemp("mixed"), {
         3: syn.ROW_MEANS,
         4: "# NBVAL_CHECK_OUTPUT\nchecks.exercise_9_1(row_means)\n# I only added a comment",
+        8: "steps = 0.5 * np.arange(3)\nprint('steps:', step)",  # a typo outside the exercises
         11: CORRECT[11],
         13: "def square(x):\n    return 2 * x",
         15: "def negate(x):\n    return -x +",
@@ -110,6 +112,15 @@ def test_the_table_lists_every_exercise_and_the_full_failure_messages(mixed):
             "    Exercise 9.5: f(3) returned 6, expected 9.\n"
             "      hint: x ** 2, not 2 * x.") in table
     assert "Exercise 9.4 failed" not in table
+    assert table.endswith("Other cells that raised (often because of an exercise above):\n"
+                          "    cell 8: NameError: name 'step' is not defined")
+
+
+def test_errors_outside_the_exercises_are_reported_without_failing_one(mixed):
+    _, _, report = mixed
+    assert report.other_errors == ["cell 8: NameError: name 'step' is not defined"]
+    assert statuses(report)["9.2"] == "not attempted", "cell 8 follows exercise 9.2 but is not part of it"
+    assert report.to_dict()["other_errors"] == report.other_errors
 
 
 def test_check_leaves_the_notebook_and_its_folder_untouched(mixed):
@@ -126,6 +137,7 @@ def test_json_report_is_machine_readable_with_summary_counts(tmp_path):
     assert notebook["notebook"] == str(path) and notebook["error"] is None
     assert notebook["exercises"][0] == {"id": "9.1", "kind": "code", "status": "passed", "message": ""}
     assert notebook["exercises"][-1]["kind"] == "written"
+    assert notebook["other_errors"] == []
     assert notebook["summary"] == {"passed": 6, "failed": 0, "not attempted": 0, "check cell modified": 0,
                                    "answered": 0, "not answered": 2}
 
@@ -149,6 +161,8 @@ def test_timeouts_type_errors_deleted_checks_and_a_dead_kernel(tmp_path):
     assert "passed" in rows["9.4"], "cells after a timed-out cell must still run"
     assert "not attempted" in rows["9.5"]
     assert "the check cell did not finish: the kernel died while running cell 14" in table
+    assert table.endswith("Other cells that raised (often because of an exercise above):\n"
+                          "    the kernel died while running cell 14\n")
     assert "written: answered" in rows["9.7"], "no markers left, but the placeholder is gone"
     assert "written: not answered" in rows["9.8"]
     assert folder_state(path) == before

@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import Empty
+from time import monotonic
 
 import nbformat
 from nbclient import NotebookClient
@@ -41,6 +43,51 @@ _KERNEL_ARGUMENTS = [
     # us through the messaging protocol, not this log.
     "--IPKernelApp.log_level=CRITICAL",
 ]
+
+
+#: Longest wait on the shell channel before looking again (seconds); see _WakefulNotebookClient.
+SHELL_POLL_SLICE = 0.25
+
+
+class _WakefulNotebookClient(NotebookClient):
+    """nbclient's client, with a shell channel that cannot sleep through a reply.
+
+    To mimic a browser, nbclient answers the kernel's Output widgets (every
+    ``ipywidgets.interactive`` has one) by *sending* comm messages on the shell
+    socket while another of its coroutines waits on that socket for the cell's
+    ``execute_reply``.  A send can swallow the socket's edge-triggered "readable"
+    wake-up, and the reply then sits unread until the wait times out: an explorer
+    cell intermittently took the whole 60 s cell timeout, with no error
+    (jupyter/nbclient#312).  Waiting in short slices bounds that to a fraction of
+    a second: each slice ends with a fresh look at the socket.
+    """
+
+    async def async_start_new_kernel_client(self):
+        kc = await super().async_start_new_kernel_client()
+        kc.shell_channel.get_msg = waking_in_slices(kc.shell_channel.get_msg)
+        return kc
+
+
+def waking_in_slices(wait_once, slice_s: float = SHELL_POLL_SLICE):
+    """``get_msg(timeout)`` made of waits of at most ``slice_s`` seconds each.
+
+    ``wait_once(timeout=...)`` is a channel's own coroutine: a message, or
+    ``queue.Empty`` once ``timeout`` has passed.  The result has the same
+    contract, but a message that arrived without waking the channel is picked
+    up within one slice instead of at the end of the whole timeout.
+    """
+
+    async def get_msg(timeout=None):
+        deadline = None if timeout is None else monotonic() + timeout
+        while True:
+            remaining = slice_s if deadline is None else max(0.0, deadline - monotonic())
+            try:
+                return await wait_once(timeout=min(slice_s, remaining))
+            except Empty:
+                if deadline is not None and monotonic() >= deadline:
+                    raise
+
+    return get_msg
 
 
 @dataclass(frozen=True)
@@ -105,7 +152,7 @@ def run_notebook(nb: nbformat.NotebookNode, cwd: Path, *, timeout: float,
         content = execute_reply["content"]
         execution.errors[cell_index] = CellError(content.get("ename", "Error"), content.get("evalue", ""))
 
-    client = NotebookClient(
+    client = _WakefulNotebookClient(
         nb,
         kernel_name=KERNEL_NAME,
         timeout=timeout,

@@ -89,6 +89,10 @@ class NotebookReport:
     notebook: str
     exercises: list[ExerciseResult] = field(default_factory=list)
     error: str | None = None
+    #: Cells outside the exercises that raised or timed out, e.g. ``"cell 23: NameError: ..."``:
+    #: often a consequence of an unfinished exercise, but a plot cell that fails on its own
+    #: is worth knowing about too.  They do not change ``ok``.
+    other_errors: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -105,7 +109,8 @@ class NotebookReport:
     def to_dict(self) -> dict:
         """The machine-readable report that ``check --json`` prints."""
         return {"notebook": self.notebook, "ok": self.ok, "error": self.error,
-                "exercises": [asdict(e) for e in self.exercises], "summary": self.summary()}
+                "exercises": [asdict(e) for e in self.exercises], "summary": self.summary(),
+                "other_errors": list(self.other_errors)}
 
 
 def _printed(cell) -> str:
@@ -202,7 +207,17 @@ def check_notebook(path: Path, timeout: float = 60.0) -> NotebookReport:
         else _judge_written(e, nb, positions)
         for e in exercises
     ]
-    return NotebookReport(str(path), results)
+    exercise_cells = {positions.get(cell_id) for e in exercises for cell_id in (e.answer_cell_id, e.check_cell_id)}
+    other_errors = [f"cell {index}: {_one_line(error)}" for index, error in sorted(execution.errors.items())
+                    if index not in exercise_cells]
+    if execution.aborted:
+        other_errors.append(execution.aborted)
+    return NotebookReport(str(path), results, other_errors=other_errors)
+
+
+def _one_line(error: CellError) -> str:
+    text = str(error).strip().split("\n", 1)[0]
+    return text if len(text) <= _HINT_WIDTH else text[:_HINT_WIDTH - 3] + "..."
 
 
 def format_report(report: NotebookReport) -> str:
@@ -229,4 +244,7 @@ def format_report(report: NotebookReport) -> str:
         if exercise.status == FAILED:
             lines += ["", f"Exercise {exercise.id} failed:"]
             lines += [f"    {line}" for line in exercise.message.strip().split("\n")]
+    if report.other_errors:
+        lines += ["", "Other cells that raised (often because of an exercise above):"]
+        lines += [f"    {line}" for line in report.other_errors]
     return "\n".join(lines)
