@@ -18,7 +18,7 @@ help:
 	@echo "make lab    set up .venv and start JupyterLab (extra flags: ARGS=\"--no-browser --port 9999\")"
 	@echo "make test   set up .venv and run the whole test suite"
 	@echo "make build  regenerate notebooks/ from solutions/"
-	@echo "make bench  speed of tutorial_lib against PyTorch and plain matrix products"
+	@echo "make bench  speed of tutorial_lib against PyTorch and plain matrix products; notebook run times"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,7 @@ $(VENV)/.installed-bench: $(STAMP)
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/run.py $(ARGS)
+	$(BIN)/python benchmarks/notebooks.py
 
 clean-venv:
 	rm -rf $(VENV)

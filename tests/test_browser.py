@@ -37,8 +37,17 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 RUN_TIMEOUT_MS = 180_000  # a whole notebook; each runs in seconds alone, the margin is for a loaded machine
 
-# One xdist worker runs them all (make test uses --dist loadgroup), so one JupyterLab serves them.
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
+
+#: The notebooks go to two xdist groups (make test uses --dist loadgroup), alternately in file
+#: order, which splits their run time about evenly: each of the two workers starts one
+#: JupyterLab and one Chromium for its half, and neither half is left to run alone at the end.
+BROWSER_GROUPS = 2
+
+
+def _params():
+    return [pytest.param(path, id=path.stem, marks=pytest.mark.xdist_group(f"browser-{i % BROWSER_GROUPS}"))
+            for i, path in enumerate(SOLUTIONS)]
 
 
 def _browser_missing_reason() -> str | None:
@@ -289,7 +298,7 @@ def _wait_until_run_over(page, name: str) -> dict:
     return state
 
 
-@pytest.mark.parametrize("path", SOLUTIONS, ids=[p.stem for p in SOLUTIONS])
+@pytest.mark.parametrize("path", _params())
 def test_notebook_runs_and_renders_in_jupyterlab(lab, browser, path):
     expected = _expected(path)
     page = browser.new_page(viewport={"width": 1280, "height": 900})
