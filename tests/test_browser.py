@@ -35,6 +35,9 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+#: How often the waits look at the page. Playwright's default is every animation frame, and
+#: these predicates walk the whole notebook: 60 times a second that takes CPU from the kernel.
+POLL_MS = 200
 RUN_TIMEOUT_MS = 180_000  # a whole notebook; each runs in seconds alone, the margin is for a loaded machine
 
 pytestmark = pytest.mark.browser
@@ -274,7 +277,7 @@ def _run_all(page) -> None:
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
         try:
             # Queued cells show [*] at once, however busy the kernel is.
-            page.wait_for_function(_RUN_STARTED, timeout=15_000)
+            page.wait_for_function(_RUN_STARTED, timeout=15_000, polling=POLL_MS)
             return
         except PlaywrightTimeout:
             pass  # the menu can close under the click while the page is still laying out: again
@@ -286,7 +289,7 @@ def _wait_until_run_over(page, name: str) -> dict:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     try:
-        page.wait_for_function(_RUN_OVER, timeout=RUN_TIMEOUT_MS)
+        page.wait_for_function(_RUN_OVER, timeout=RUN_TIMEOUT_MS, polling=POLL_MS)
     except PlaywrightTimeout:
         state = page.evaluate(_RUN_STATE)
         raise AssertionError(
@@ -316,14 +319,14 @@ def test_notebook_runs_and_renders_in_jupyterlab(lab, browser, path):
         # Let images decode and widgets finish their first render.
         page.wait_for_function(
             "() => [...document.querySelectorAll('.jp-OutputArea-output img')].every(i => i.complete)",
-            timeout=30_000)
+            timeout=30_000, polling=POLL_MS)
         if expected["explorers"]:
             # Widget views render asynchronously after their cell has finished.
             try:
                 page.wait_for_function(
                     "n => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell')]"
                     ".filter(c => c.querySelector('.jupyter-widgets')).length >= n",
-                    arg=expected["explorers"], timeout=30_000)
+                    arg=expected["explorers"], timeout=30_000, polling=POLL_MS)
             except Exception:
                 pass  # the assertion below reports what did render
         state = panel.evaluate(_OUTPUT_STATE)
@@ -344,7 +347,7 @@ def test_notebook_runs_and_renders_in_jupyterlab(lab, browser, path):
             before = output.inner_html()
             _move_first_control(page, explorer)
             page.wait_for_function("([el, before]) => el.innerHTML !== before && el.innerHTML.length > 0",
-                                   arg=[output.element_handle(), before], timeout=60_000)
+                                   arg=[output.element_handle(), before], timeout=60_000, polling=POLL_MS)
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
     finally:
         _screenshot(page, path.stem)
