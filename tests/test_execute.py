@@ -10,7 +10,7 @@ import pytest
 from nbformat.v4 import new_code_cell
 
 import synthetic_notebooks as syn
-from tutorial_lib.authoring.execute import waking_in_slices
+from tutorial_lib.authoring.execute import WIDGET_STATE_MIME, waking_in_slices
 from tutorial_lib.authoring.notebook_io import read_notebook
 from tutorial_lib.cli import main
 
@@ -61,6 +61,39 @@ def test_a_cell_over_the_time_limit_is_an_error(tmp_path, capsys):
     assert main(["execute", "--timeout", "1", str(path)]) == 1
     assert f"cell 0 (id '{nb.cells[0].id}'): ran longer than 1 s and was interrupted" in capsys.readouterr().err
     assert path.read_bytes() == before
+
+
+def test_executing_twice_saves_the_same_bytes_widget_ids_included(tmp_path, capsys):
+    """An explorer's widgets get random ids in the kernel; execute saves ids that depend only on the
+    notebook, so re-running an unchanged solution changes nothing in git."""
+    explorer = ("import ipywidgets\n"
+                "ipywidgets.interactive(lambda x: print('x =', x), x=ipywidgets.IntSlider(value=2, max=5))")
+    path = syn.write_solution(tmp_path, syn.notebook(new_code_cell(explorer)))
+    assert main(["execute", str(path)]) == 0
+    first, written = path.read_bytes(), path.stat().st_mtime_ns
+    assert main(["execute", str(path)]) == 0
+    assert path.read_bytes() == first
+    assert path.stat().st_mtime_ns == written, "an unchanged result must not even be rewritten"
+
+    nb = read_notebook(path)
+    state = nb.metadata.widgets[WIDGET_STATE_MIME]["state"]
+    [view] = [out.data["application/vnd.jupyter.widget-view+json"] for out in nb.cells[0].outputs
+              if "application/vnd.jupyter.widget-view+json" in out.get("data", {})]
+    assert view["model_id"] in state, "the output must point at a widget in the saved state"
+    children = state[view["model_id"]]["state"]["children"]
+    assert children and all(child.removeprefix("IPY_MODEL_") in state for child in children)
+    assert "x = 2" in str(state), "the explorer's Output widget keeps what the function printed"
+
+
+def test_printing_split_by_flushes_is_saved_as_one_output_but_order_is_kept(tmp_path):
+    cell = ("import time\nfrom IPython.display import display, Markdown\n"
+            "print('one', flush=True)\ntime.sleep(0.3)\nprint('two', flush=True)\ntime.sleep(0.3)\n"
+            "display(Markdown('a figure, say'))\nprint('three')")
+    path = syn.write_solution(tmp_path, syn.notebook(new_code_cell(cell)))
+    assert main(["execute", str(path)]) == 0
+    outputs = read_notebook(path).cells[0].outputs
+    assert [o.output_type for o in outputs] == ["stream", "display_data", "stream"]
+    assert outputs[0].text == "one\ntwo\n" and outputs[2].text == "three\n"
 
 
 class _SleepyChannel:

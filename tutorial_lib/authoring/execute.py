@@ -7,6 +7,7 @@ whatever happens, then judge each exercise).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from nbclient.exceptions import CellExecutionError, DeadKernelError
 from .notebook_io import notebook_bytes, read_notebook, write_atomically
 
 __all__ = ["KERNEL_NAME", "TIMEOUT_ENAME", "CellError", "Execution", "CellProblem", "run_notebook",
-           "execute_in_place"]
+           "execute_in_place", "merge_adjacent_streams", "stable_widget_ids"]
 
 KERNEL_NAME = "python3"
 #: The error name a cell gets when it runs past the timeout and is interrupted.
@@ -200,6 +201,52 @@ def _stderr_problems(nb: nbformat.NotebookNode) -> list[CellProblem]:
     return problems
 
 
+WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
+
+
+def merge_adjacent_streams(nb: nbformat.NotebookNode) -> None:
+    """Join consecutive stdout (or stderr) outputs of a cell into one, in place.
+
+    How a cell's printing arrives in pieces depends on when the kernel flushed,
+    so the same run can be saved as one output or three: noise in every diff.
+    Only neighbours are joined, so text printed after a figure stays after it.
+    """
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        merged = []
+        for output in cell.outputs:
+            previous = merged[-1] if merged else None
+            if (output.output_type == "stream" and previous is not None
+                    and previous.output_type == "stream" and previous.name == output.name):
+                previous.text += output.text
+            else:
+                merged.append(output)
+        cell.outputs = merged
+
+
+def stable_widget_ids(nb: nbformat.NotebookNode, name: str) -> bytes:
+    """The executed notebook's bytes, with its widget model ids renamed in creation order.
+
+    The kernel gives every widget a random id (``uuid4().hex``) and the saved
+    notebook quotes it in three places: the widget-state metadata, references
+    between widgets (``"IPY_MODEL_<id>"``) and the explorer cell's output.  New
+    ids each run would make every ``execute`` a diff of the solutions even when
+    nothing changed, so each id becomes a hash of the notebook's name and the
+    widget's place in creation order.  That order is the order of nbclient's
+    state in memory, before the file's sorted keys hide it: pass the notebook as
+    the run left it.
+    """
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE_MIME, {}).get("state", {})
+    if not state:
+        return notebook_bytes(nb)
+    text = notebook_bytes(nb).decode("utf-8")
+    for index, old_id in enumerate(list(state)):
+        text = text.replace(old_id, hashlib.sha256(f"{name}:widget:{index}".encode()).hexdigest()[:32])
+    # Written again, so that the state's keys are sorted by their new names.
+    return notebook_bytes(nbformat.reads(text, as_version=4))
+
+
 def execute_in_place(path: Path, timeout: float = 60.0) -> list[CellProblem]:
     """Run a solution notebook top to bottom and save it with its new outputs.
 
@@ -235,7 +282,8 @@ def execute_in_place(path: Path, timeout: float = 60.0) -> list[CellProblem]:
         problems.append(CellProblem(index, nb.cells[index].id, execution.aborted))
     problems += _stderr_problems(nb)
     if not problems:
-        data = notebook_bytes(nb)
+        merge_adjacent_streams(nb)
+        data = stable_widget_ids(nb, path.name)
         if path.read_bytes() != data:
             write_atomically(path, data)
     return sorted(problems, key=lambda problem: problem.index)
