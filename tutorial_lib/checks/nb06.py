@@ -270,7 +270,7 @@ def exercise_6_7(heldout_accuracy, net, X_test, labels_test) -> None:
     X_test = np.asarray(X_test, dtype=float)
     if X_test.ndim != 2 or X_test.shape[1] != labels_test.size:
         fail("6.7", "X_test and labels_test do not match.",
-             expected=f"X of shape (65, m) and m labels", got=f"X {np.shape(X_test)}, {labels_test.size} labels",
+             expected="X of shape (65, m) and m labels", got=f"X {np.shape(X_test)}, {labels_test.size} labels",
              hint="pass the held-out images X_test (columns are samples) and their digits labels_test.")
 
     rng = np.random.default_rng(681)
