@@ -5,7 +5,10 @@ A check cell calls ``checks.exercise_N_M(...)``: it prints
 that says what was expected, what came back and what the likely mistake is.
 Every ``exercise_*`` function of every ``nbNN`` module is importable from here.
 A module may also define ``PLANTED_MISTAKES``: wrong answers that the test
-suite plants in the notebook to prove that each checker catches them.
+suite plants in the notebook to prove that each checker catches them, and
+``HINTS``: ``{"N.M": [first hint, second hint, ...]}``, the staged hints that
+``checks.hint("N.M")`` prints one at a time (never code that can be pasted as
+the answer).
 """
 
 from __future__ import annotations
@@ -13,9 +16,9 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from ._common import CheckFailure, passed
+from ._common import CheckFailure, NotAttempted, hint, passed, register_hints
 
-__all__ = ["CheckFailure", "passed", "notebook_modules"]
+__all__ = ["CheckFailure", "NotAttempted", "hint", "passed", "notebook_modules"]
 
 
 def notebook_modules() -> dict:
@@ -29,6 +32,7 @@ def notebook_modules() -> dict:
 
 def _export_exercises() -> None:
     for module in notebook_modules().values():
+        register_hints(getattr(module, "HINTS", {}))
         for name in dir(module):
             if name.startswith("exercise_"):
                 if name in globals():
