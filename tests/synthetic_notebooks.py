@@ -1,12 +1,10 @@
 """Synthetic notebooks for the authoring tests, made with ``nbformat.v4``.
 
-``demo_solution()`` is a small but complete solution notebook, ``09_demo.ipynb``,
-laid out as AUTHORING.md asks: a set-up cell, code exercises 9.1 to 9.6 (an
+``demo_solution()`` is a small but complete solution notebook, ``99_demo.ipynb``,
+laid out as AUTHORING.md asks: a set-up cell, code exercises 99.1 to 99.6 (an
 answer cell with markers, then its check cell with the saved pass line), a
-narrative code cell with output, and written answers 9.7 and 9.8.  Its set-up
-cell defines ``checks`` itself, with the contract of ``tutorial_lib.checks``:
-print ``Exercise N.M: passed the public checks.`` or raise an AssertionError
-that teaches, so the notebook runs without the real checker modules.
+narrative code cell with output, and written answers 99.7 and 99.8.  Its checkers
+are the library's own ``tutorial_lib.checks.nb99``, written for this demo.
 """
 
 from __future__ import annotations
@@ -16,53 +14,12 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-NAME = "09_demo.ipynb"
+NAME = "99_demo.ipynb"
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
-SETUP = r'''import numpy as np
-
-
-class checks:
-    """Stand-in for tutorial_lib.checks: print the pass line or raise AssertionError."""
-
-    @staticmethod
-    def exercise_9_1(row_means):
-        X = np.arange(6.0).reshape(2, 3)
-        got = np.asarray(row_means(X))
-        assert got.shape == (2, 1), (
-            f"Exercise 9.1: the result has shape {got.shape}, expected (2, 1).\n"
-            "  hint: average over the samples (axis=1) and keep that axis with keepdims=True.")
-        assert np.allclose(got, X.mean(axis=1, keepdims=True)), (
-            "Exercise 9.1: the means are wrong.\n  hint: divide the row sums by the number of samples.")
-        print("Exercise 9.1: passed the public checks.")
-
-    @staticmethod
-    def exercise_9_2(learning_rate):
-        assert 0 < learning_rate < 1, f"Exercise 9.2: learning_rate is {learning_rate}; pick a step in (0, 1)."
-        print("Exercise 9.2: passed the public checks.")
-
-    @staticmethod
-    def _scalar(exercise, fn, x, expected, hint):
-        got = fn(x)
-        assert got == expected, f"Exercise {exercise}: f({x}) returned {got}, expected {expected}.\n  hint: {hint}"
-        print(f"Exercise {exercise}: passed the public checks.")
-
-    @staticmethod
-    def exercise_9_3(double):
-        checks._scalar("9.3", double, 3, 6, "multiply by two.")
-
-    @staticmethod
-    def exercise_9_4(halve):
-        checks._scalar("9.4", halve, 3, 1.5, "divide by two.")
-
-    @staticmethod
-    def exercise_9_5(square):
-        checks._scalar("9.5", square, 3, 9, "x ** 2, not 2 * x.")
-
-    @staticmethod
-    def exercise_9_6(negate):
-        checks._scalar("9.6", negate, 3, -3, "flip the sign.")'''
+SETUP = '''import numpy as np
+from tutorial_lib import checks'''
 
 ROW_MEANS = '''def row_means(X):
     """Mean of each row of X (features, n): shape (features, 1)."""
@@ -100,7 +57,7 @@ def answer_cell(source: str):
 
 
 def check_cell(exercise: str, argument: str, saved_output: bool = True):
-    """The check cell of ``exercise`` (``"9.1"``), with the saved pass line unless told otherwise."""
+    """The check cell of ``exercise`` (``"99.1"``), with the saved pass line unless told otherwise."""
     outputs = [stdout(f"Exercise {exercise}: passed the public checks.\n")] if saved_output else []
     return new_code_cell(f"# NBVAL_CHECK_OUTPUT\nchecks.exercise_{exercise.replace('.', '_')}({argument})",
                          outputs=outputs, execution_count=2)
@@ -120,25 +77,25 @@ def demo_solution() -> nbformat.NotebookNode:
     return notebook(
         new_markdown_cell("# Demo notebook\nColumns are samples."),
         setup_cell(),
-        new_markdown_cell("**Exercise 9.1.** Write `row_means(X)`."),
+        new_markdown_cell("**Exercise 99.1.** Write `row_means(X)`."),
         answer_cell(ROW_MEANS),
-        check_cell("9.1", "row_means"),
-        new_markdown_cell("**Exercise 9.2.** Pick a learning rate."),
+        check_cell("99.1", "row_means"),
+        new_markdown_cell("**Exercise 99.2.** Pick a learning rate."),
         new_code_cell(LEARNING_RATE, outputs=[stdout("learning rate set\n")], execution_count=3),
-        check_cell("9.2", "learning_rate"),
+        check_cell("99.2", "learning_rate"),
         new_code_cell("steps = 0.5 * np.arange(3)\nprint('steps:', steps)",
                       outputs=[stdout("steps: [0.  0.5 1. ]\n")], execution_count=4),
         answer_cell(one_liner("double", "2 * x")),
-        check_cell("9.3", "double"),
+        check_cell("99.3", "double"),
         answer_cell(one_liner("halve", "x / 2")),
-        check_cell("9.4", "halve"),
+        check_cell("99.4", "halve"),
         answer_cell(one_liner("square", "x ** 2")),
-        check_cell("9.5", "square"),
+        check_cell("99.5", "square"),
         answer_cell(one_liner("negate", "-x")),
-        check_cell("9.6", "negate"),
-        new_markdown_cell(WRITTEN.format(id="9.7", question="Why average over the columns?",
+        check_cell("99.6", "negate"),
+        new_markdown_cell(WRITTEN.format(id="99.7", question="Why average over the columns?",
                                          answer="Because columns are samples.")),
-        new_markdown_cell(WRITTEN.format(id="9.8", question="What does a step too large do?",
+        new_markdown_cell(WRITTEN.format(id="99.8", question="What does a step too large do?",
                                          answer="The loss *diverges*.\n\nIt oscillates first.")),
     )
 

@@ -4,6 +4,7 @@ import hashlib
 import json
 import os
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -13,6 +14,8 @@ import synthetic_notebooks as syn
 from tutorial_lib.authoring.build import build_notebooks, student_notebook, target_path
 from tutorial_lib.authoring.notebook_io import NotebookFormatError, read_notebook
 from tutorial_lib.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def sha256(data):
@@ -58,36 +61,120 @@ def test_answer_cells_get_placeholders_and_lose_their_outputs(solution):
 def test_written_answers_become_placeholders_between_the_markers(solution):
     student = student_notebook(read_notebook(solution), solution)
     assert student.cells[17].source == (
-        "**Exercise 9.7 (written).** Why average over the columns?\n\n"
+        "**Exercise 99.7 (written).** Why average over the columns?\n\n"
         "<!-- BEGIN ANSWER -->\n*Your answer here.*\n<!-- END ANSWER -->"
     )
     assert "diverges" not in student.cells[18].source
 
 
-def test_check_and_narrative_cells_ids_order_and_metadata_are_kept(solution):
+def test_ids_order_sources_and_metadata_are_kept(solution):
     original = read_notebook(solution)
     student = student_notebook(original, solution)
     assert [c.id for c in student.cells] == [c.id for c in original.cells]
     assert [c.cell_type for c in student.cells] == [c.cell_type for c in original.cells]
-    for index in (0, 1, 2, 4, 7, 8, 10, 16):  # markdown, set-up, check and narrative cells
+    for index in (0, 2):  # markdown cells
         assert student.cells[index] == original.cells[index]
-    assert student.cells[4].outputs[0].text == "Exercise 9.1: passed the public checks.\n"
-    assert student.cells[8].outputs[0].text == "steps: [0.  0.5 1. ]\n"
+    for index in (1, 8):  # set-up and narrative code cells: the same code
+        assert student.cells[index].source == original.cells[index].source
     assert student.metadata.kernelspec == original.metadata.kernelspec
     assert "BEGIN SOLUTION" in original.cells[3].source, "the solution notebook must not be modified"
 
 
-def test_metadata_records_exercises_cells_and_check_cell_hashes(solution):
+def test_a_student_sees_no_output_and_no_execution_count_of_a_run_they_never_made(solution):
     original = read_notebook(solution)
-    record = student_notebook(original, solution).metadata["tutorial_lib"]
-    ids = [c.id for c in original.cells]
-    checks = {"9.1": 4, "9.2": 7, "9.3": 10, "9.4": 12, "9.5": 14, "9.6": 16}
-    assert record["source"] == "solutions/09_demo.ipynb"
-    assert record["exercises"] == ["9.1", "9.2", "9.3", "9.4", "9.5", "9.6", "9.7", "9.8"]
-    assert record["check_cells"] == {ids[i]: sha256(original.cells[i].source) for i in checks.values()}
-    assert record["exercise_cells"]["9.1"] == {"answer": ids[3], "check": ids[4]}
-    assert record["exercise_cells"]["9.2"] == {"answer": ids[6], "check": ids[7]}
-    assert record["exercise_cells"]["9.8"] == {"answer": ids[18]}
+    student = student_notebook(original, solution)
+    assert any(c.get("outputs") for c in original.cells) and any(c.get("execution_count") for c in original.cells)
+    for cell in student.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, cell.source
+    assert "passed the public checks" not in nbformat.writes(student)
+
+
+def test_illustration_cells_keep_their_outputs_without_execution_counts(tmp_path):
+    nb = syn.demo_solution()
+    nb.cells[8].metadata["tags"] = ["illustration"]
+    nb.cells[8].outputs.append(nbformat.v4.new_output("execute_result", data={"text/plain": "3"},
+                                                      execution_count=4))
+    solution = syn.write_solution(tmp_path, nb)
+    student = student_notebook(read_notebook(solution), solution)
+    kept = student.cells[8]
+    assert kept.outputs[0].text == "steps: [0.  0.5 1. ]\n"
+    assert kept.execution_count is None and kept.outputs[1].execution_count is None
+    assert student.cells[1].outputs == [], "untagged cells still lose theirs"
+
+
+@pytest.mark.parametrize("index, problem", [
+    (3, "an answer or check cell's output is the student's to produce"),
+    (4, "an answer or check cell's output is the student's to produce"),
+    (2, "only code cells have outputs to keep"),
+])
+def test_the_illustration_tag_is_refused_where_outputs_are_the_students(tmp_path, index, problem):
+    nb = syn.demo_solution()
+    nb.cells[index].metadata["tags"] = ["illustration"]
+    solution = syn.write_solution(tmp_path, nb)
+    with pytest.raises(NotebookFormatError, match=re.escape(problem)):
+        student_notebook(read_notebook(solution), solution)
+
+
+def test_an_illustration_showing_a_widget_is_refused_and_widget_state_is_dropped(tmp_path):
+    nb = syn.demo_solution()
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}, "version_major": 2}}
+    solution = syn.write_solution(tmp_path, nb)
+    assert "widgets" not in student_notebook(read_notebook(solution), solution).metadata
+    nb.cells[8].metadata["tags"] = ["illustration"]
+    nb.cells[8].outputs = [nbformat.v4.new_output(
+        "display_data", data={"application/vnd.jupyter.widget-view+json": {"model_id": "x", "version_major": 2}})]
+    solution = syn.write_solution(tmp_path, nb)
+    with pytest.raises(NotebookFormatError, match="its output is a widget"):
+        student_notebook(read_notebook(solution), solution)
+
+
+def test_check_cells_lose_the_nbval_marker_point_to_hints_and_are_locked(solution):
+    original = read_notebook(solution)
+    student = student_notebook(original, solution)
+    for index, exercise in ((4, "99.1"), (7, "99.2"), (16, "99.6")):
+        cell = student.cells[index]
+        assert cell.source == (f'# Check exercise {exercise}. Stuck? Run checks.hint("{exercise}") in a new cell.\n'
+                               f"checks.exercise_{exercise.replace('.', '_')}"
+                               + original.cells[index].source.split(f"exercise_{exercise.replace('.', '_')}")[1])
+        assert "NBVAL" not in cell.source
+        assert cell.metadata["editable"] is False and cell.metadata["deletable"] is False
+    assert "editable" not in student.cells[3].metadata, "answer cells stay editable"
+
+
+def test_no_line_of_a_model_answer_reaches_the_student(tmp_path):
+    """Every line between the markers is gone, whatever the length of the solution (a build that kept the
+    last line of long solutions would hand out their final step)."""
+    answer = ("def f(x):\n    ### BEGIN SOLUTION\n    first_step = x + 1\n    second_step = first_step * 2\n"
+              "    third_step = second_step - 3\n    return third_step\n    ### END SOLUTION")
+    nb = syn.demo_solution()
+    nb.cells[9].source = answer
+    solution = syn.write_solution(tmp_path, nb)
+    student = nbformat.writes(student_notebook(read_notebook(solution), solution))
+    for line in ("first_step = x + 1", "second_step = first_step * 2", "third_step = second_step - 3",
+                 "return third_step"):
+        assert line not in student
+
+
+def test_no_line_of_the_real_model_answers_reaches_the_students(tmp_path):
+    """The same over every solution notebook of the course: each solution line that does not also stand
+    outside the markers of its cell is absent from the student cell."""
+    from tutorial_lib.authoring.markers import CODE, find_regions
+    for solution in sorted((ROOT / "solutions").glob("*.ipynb")):
+        original = read_notebook(solution)
+        student = student_notebook(original, solution)
+        for before, after in zip(original.cells, student.cells):
+            if before.cell_type != "code" or not find_regions(before.source, CODE):
+                continue
+            lines = before.source.split("\n")
+            inside = set()
+            for begin, end in find_regions(before.source, CODE):
+                inside.update(line.strip() for line in lines[begin + 1:end])
+            outside = {line.strip() for i, line in enumerate(lines)
+                       if not any(b <= i <= e for b, e in find_regions(before.source, CODE))}
+            handed_out = {line.strip() for line in after.source.split("\n")}
+            for line in inside - outside - {""}:
+                assert line not in handed_out, (solution.name, line)
 
 
 def test_the_same_solution_gives_the_same_bytes_wherever_the_tree_is(tmp_path):
@@ -104,49 +191,49 @@ def test_the_same_solution_gives_the_same_bytes_wherever_the_tree_is(tmp_path):
 
 # ------------------------------------------------------------------------------------------------ errors
 
-def exercise_cells(exercise="9.1"):
+def exercise_cells(exercise="99.1"):
     return [syn.answer_cell(syn.one_liner("f", "x")), syn.check_cell(exercise, "f")]
 
 
 BROKEN = {
     "begin-without-end": (
-        lambda: [syn.answer_cell("def f(x):\n    ### BEGIN SOLUTION\n    return x"), syn.check_cell("9.1", "f")],
+        lambda: [syn.answer_cell("def f(x):\n    ### BEGIN SOLUTION\n    return x"), syn.check_cell("99.1", "f")],
         1, "has no '### END SOLUTION' after it in the same cell"),
     "nested-markers": (
         lambda: [syn.answer_cell("### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION\n### END SOLUTION"),
-                 syn.check_cell("9.1", "f")],
+                 syn.check_cell("99.1", "f")],
         1, "markers may not nest"),
     "no-check-below": (
-        lambda: [syn.answer_cell(syn.one_liner("f", "x")), new_markdown_cell("text"), syn.check_cell("9.1", "f")],
+        lambda: [syn.answer_cell(syn.one_liner("f", "x")), new_markdown_cell("text"), syn.check_cell("99.1", "f")],
         1, "an answer cell needs a check cell directly below it"),
     "answer-cell-last": (lambda: [syn.answer_cell(syn.one_liner("f", "x"))], 1, "found the end of the notebook"),
     "check-not-below-answer": (
-        lambda: [new_code_cell("f = abs"), syn.check_cell("9.1", "f")],
+        lambda: [new_code_cell("f = abs"), syn.check_cell("99.1", "f")],
         2, "must sit directly below its answer cell"),
     "check-without-call": (
         lambda: [syn.answer_cell(syn.one_liner("f", "x")), new_code_cell("# NBVAL_CHECK_OUTPUT\nprint(f(1))")],
         2, "must call exactly one checks.exercise_N_M(...); found 0 calls"),
     "check-with-two-calls": (
         lambda: [syn.answer_cell(syn.one_liner("f", "x")),
-                 new_code_cell("# NBVAL_CHECK_OUTPUT\nchecks.exercise_9_1(f)\nchecks.exercise_9_2(f)")],
-        2, "found 2 calls (exercise_9_1, exercise_9_2)"),
+                 new_code_cell("# NBVAL_CHECK_OUTPUT\nchecks.exercise_99_1(f)\nchecks.exercise_99_2(f)")],
+        2, "found 2 calls (exercise_99_1, exercise_99_2)"),
     "check-with-markers": (
         lambda: [syn.answer_cell(syn.one_liner("f", "x")),
-                 new_code_cell("# NBVAL_CHECK_OUTPUT\n### BEGIN SOLUTION\nchecks.exercise_9_1(f)\n### END SOLUTION")],
+                 new_code_cell("# NBVAL_CHECK_OUTPUT\n### BEGIN SOLUTION\nchecks.exercise_99_1(f)\n### END SOLUTION")],
         2, "a check cell cannot hold"),
-    "duplicate-code-id": (lambda: exercise_cells() + exercise_cells(), 4, "exercise 9.1 appears twice: also in cell 2"),
+    "duplicate-code-id": (lambda: exercise_cells() + exercise_cells(), 4, "exercise 99.1 appears twice: also in cell 2"),
     "duplicate-written-id": (
-        lambda: exercise_cells() + [new_markdown_cell(syn.WRITTEN.format(id="9.1", question="?", answer="!"))],
-        3, "exercise 9.1 appears twice"),
+        lambda: exercise_cells() + [new_markdown_cell(syn.WRITTEN.format(id="99.1", question="?", answer="!"))],
+        3, "exercise 99.1 appears twice"),
     "written-without-id": (
         lambda: [new_markdown_cell("Why?\n<!-- BEGIN ANSWER -->\nBecause.\n<!-- END ANSWER -->")],
         1, "a written answer must name its exercise"),
-    "unbalanced-written": (lambda: [new_markdown_cell("**Exercise 9.1** <!-- BEGIN ANSWER -->")], 1,
+    "unbalanced-written": (lambda: [new_markdown_cell("**Exercise 99.1** <!-- BEGIN ANSWER -->")], 1,
                            "looks like a marker"),
-    "other-notebooks-exercise": (lambda: exercise_cells("3.1"), 2, "exercise 3.1 does not belong to notebook 09"),
+    "other-notebooks-exercise": (lambda: exercise_cells("3.1"), 2, "exercise 3.1 does not belong to notebook 99"),
     "solution-not-executed": (
-        lambda: [syn.answer_cell(syn.one_liner("f", "x")), syn.check_cell("9.1", "f", saved_output=False)],
-        2, "has no saved output 'Exercise 9.1: passed the public checks.'; run `python -m tutorial_lib execute"),
+        lambda: [syn.answer_cell(syn.one_liner("f", "x")), syn.check_cell("99.1", "f", saved_output=False)],
+        2, "has no saved output 'Exercise 99.1: passed the public checks.'; run `python -m tutorial_lib execute"),
 }
 
 
@@ -166,7 +253,7 @@ def test_broken_solutions_are_rejected_naming_notebook_and_cell(case, tmp_path):
 
 def test_cli_prints_the_error_exits_2_and_writes_nothing(tmp_path, monkeypatch, capsys):
     good = syn.write_solution(tmp_path, syn.demo_solution(), "08_good.ipynb")
-    good.write_text(good.read_text().replace("9.", "8.").replace("9_", "8_"))
+    good.write_text(good.read_text().replace("99.", "8.").replace("99_", "8_"))
     broken = syn.write_solution(tmp_path, syn.notebook(*BROKEN["no-check-below"][0]()))
     monkeypatch.chdir(tmp_path)
     assert main(["build"]) == 2
@@ -245,7 +332,7 @@ def test_force_keeps_a_backup_holding_the_students_bytes(built, capsys):
     assert main(["build", "--force"]) == 0
     backups = list((built.parent / ".backups").iterdir())
     assert len(backups) == 1
-    assert re.fullmatch(r"09_demo\.\d{8}T\d{6}\.\d{6}Z\.ipynb", backups[0].name)
+    assert re.fullmatch(r"99_demo\.\d{8}T\d{6}\.\d{6}Z\.ipynb", backups[0].name)
     assert backups[0].read_bytes() == edited
     assert "# YOUR CODE HERE" in read_notebook(built).cells[3].source
     assert manifest(built.parent)[built.name] == sha256(built.read_bytes())

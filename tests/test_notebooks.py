@@ -46,14 +46,14 @@ ROOT = Path(__file__).resolve().parent.parent
 SANITIZE = Path(__file__).resolve().with_name("nbval_sanitize.cfg")
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
 
-#: The demo's planted mistakes, in the format of tutorial_lib/checks/nbNN.py: two for 9.1, so
-#: that the second round leaves 9.5 unplanted and shows it still passes.
+#: The demo's planted mistakes, in the format of tutorial_lib/checks/nbNN.py: two for 99.1, so
+#: that the second round leaves 99.5 unplanted and shows it still passes.
 DEMO_MISTAKES = [
-    {"exercise": "9.1", "kind": "forgot keepdims", "source": "def row_means(X):\n    return X.mean(axis=1)",
+    {"exercise": "99.1", "kind": "forgot keepdims", "source": "def row_means(X):\n    return X.mean(axis=1)",
      "hint": "expected (2, 1)"},
-    {"exercise": "9.1", "kind": "sum instead of mean",
+    {"exercise": "99.1", "kind": "sum instead of mean",
      "source": "def row_means(X):\n    return X.sum(axis=1, keepdims=True)", "hint": "divide the row sums"},
-    {"exercise": "9.5", "kind": "doubled instead of squared", "source": "def square(x):\n    return 2 * x",
+    {"exercise": "99.5", "kind": "doubled instead of squared", "source": "def square(x):\n    return 2 * x",
      "hint": "x ** 2, not 2 * x"},
 ]
 
@@ -298,11 +298,11 @@ def test_the_command_line_end_to_end(tmp_path):
     solution = syn.write_solution(tmp_path, syn.demo_solution())
     build_notebooks([solution])
     case = NotebookCase(solution, target_path(solution), DEMO_MISTAKES)
-    path = case.student_copy("one-mistake", {"9.5": DEMO_MISTAKES[2]["source"]})
+    path = case.student_copy("one-mistake", {"99.5": DEMO_MISTAKES[2]["source"]})
     result = subprocess.run([sys.executable, "-m", "tutorial_lib", "check", "--json", str(path)],
                             cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert result.returncode == 1, result.stderr
     [report] = json.loads(result.stdout)["notebooks"]
     failed = [e for e in report["exercises"] if e["status"] == "failed"]
-    assert [e["id"] for e in failed] == ["9.5"] and "x ** 2, not 2 * x" in failed[0]["message"]
+    assert [e["id"] for e in failed] == ["99.5"] and "x ** 2, not 2 * x" in failed[0]["message"]
     assert report["summary"]["passed"] == 5

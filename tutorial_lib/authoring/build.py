@@ -19,9 +19,9 @@ from pathlib import Path
 
 import nbformat
 
-from .exercises import METADATA_KEY, exercise_metadata, find_exercises, is_check_cell, pass_line
-from .markers import CODE, WRITTEN, blank_code_answers, blank_written_answers, find_regions
+from .exercises import find_exercises, pass_line
 from .notebook_io import NotebookFormatError, notebook_bytes, read_notebook, sha256_hex, write_atomically
+from .transforms import STUDENT_TRANSFORMS, validate_illustrations
 
 __all__ = ["MANIFEST_NAME", "BACKUP_DIR", "ManifestError", "student_notebook", "target_path",
            "build_notebooks", "BuildResult", "out_of_step"]
@@ -64,31 +64,29 @@ def _require_saved_pass_lines(solution_nb: nbformat.NotebookNode, exercises: lis
 
 
 def student_notebook(solution_nb: nbformat.NotebookNode, solution: Path) -> nbformat.NotebookNode:
-    """The student copy of a solution notebook.
+    """The student copy of a solution notebook: :data:`~.transforms.STUDENT_TRANSFORMS`, in order.
 
-    Answer regions become placeholders and answer cells lose their outputs;
-    everything else (cell order, ids, check-cell and narrative outputs,
-    notebook metadata) stays, and ``metadata["tutorial_lib"]`` records where
-    the exercises are and the hash of each check cell.
+    Model answers become placeholders; outputs and execution counts go (but for
+    ``illustration`` cells); check cells lose the nbval marker and are locked;
+    cell order, ids and the notebook's own metadata stay, and
+    ``metadata["tutorial_lib"]`` records where the exercises are and the hash of
+    each check cell as handed out.
 
     Raises
     ------
     NotebookFormatError
-        The solution breaks the layout of AUTHORING.md, or a check cell lacks
-        the saved pass line (the solution was not executed).
+        The solution breaks the layout of AUTHORING.md, a check cell lacks the
+        saved pass line (the solution was not executed), or an ``illustration``
+        tag stands where outputs cannot be kept.
     """
     exercises = find_exercises(solution_nb, str(solution))
     _require_saved_pass_lines(solution_nb, exercises, solution)
+    validate_illustrations(solution_nb, exercises, str(solution))
 
     nb = copy.deepcopy(solution_nb)
-    for cell in nb.cells:
-        if cell.cell_type == "code" and not is_check_cell(cell) and find_regions(cell.source, CODE):
-            cell.source = blank_code_answers(cell.source)
-            cell.outputs = []
-            cell.execution_count = None
-        elif cell.cell_type == "markdown" and find_regions(cell.source, WRITTEN):
-            cell.source = blank_written_answers(cell.source)
-    nb.metadata[METADATA_KEY] = exercise_metadata(exercises, nb, _source_label(Path(solution)))
+    label = _source_label(Path(solution))
+    for transform in STUDENT_TRANSFORMS:
+        transform(nb, exercises, label)
     return nb
 
 

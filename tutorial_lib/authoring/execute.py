@@ -124,7 +124,7 @@ class Execution:
 
 
 def run_notebook(nb: nbformat.NotebookNode, cwd: Path, *, timeout: float,
-                 stop_on_error: bool) -> Execution:
+                 stop_on_error: bool, cell_timeout=None) -> Execution:
     """Execute ``nb`` in place (outputs replaced) in a fresh ``python3`` kernel.
 
     Parameters
@@ -139,6 +139,9 @@ def run_notebook(nb: nbformat.NotebookNode, cwd: Path, *, timeout: float,
         ``stop_on_error``) as after any other error.
     stop_on_error : bool
         Stop at the first cell that raises, or run every cell regardless.
+    cell_timeout : callable, optional
+        ``cell_timeout(cell)``: a longer limit for particular cells (seconds),
+        or None for ``timeout``.
 
     Returns
     -------
@@ -157,6 +160,8 @@ def run_notebook(nb: nbformat.NotebookNode, cwd: Path, *, timeout: float,
         nb,
         kernel_name=KERNEL_NAME,
         timeout=timeout,
+        timeout_func=(lambda cell: (cell_timeout(cell) if cell is not None else None) or timeout)
+        if cell_timeout else None,
         # Interrupt instead of raising CellTimeoutError, so that with stop_on_error=False the
         # cells after a runaway one still run; error_on_timeout turns the interrupt into an error.
         interrupt_on_timeout=True,
