@@ -6,6 +6,12 @@ load), every ipywidgets explorer renders, and moving each explorer's first
 control redraws its output.  A full-height screenshot of each notebook goes to
 ``screenshots/`` (git-ignored) for a person to look at.
 
+And the student's loop, on a student notebook built from 01: it opens with no
+output and no execution count anywhere; a wrong answer typed into the first code
+exercise makes its check cell show the checker's teaching message alone (no
+traceback, no path into the library, a screenful at most).  Screenshots before
+and after: ``screenshots/student-before.png``, ``student-after.png``.
+
 The browser is Debian's ``chromium`` driven by PyPI's ``playwright`` (never
 ``playwright install``).  Without a browser the tests skip with one line, except
 under CI (``CI=true``), where a missing browser is a failure: ``.ci/run``
@@ -28,6 +34,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tutorial_lib.authoring.build import student_notebook
+
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
 SCREENSHOTS = ROOT / "screenshots"
@@ -41,6 +49,9 @@ POLL_MS = 200
 RUN_TIMEOUT_MS = 180_000  # a whole notebook; each runs in seconds alone, the margin is for a loaded machine
 
 pytestmark = pytest.mark.browser
+
+#: The notebook a student opens in the student-loop test.
+STUDENT_NOTEBOOK = "01_logistic_warmup"
 
 #: The notebooks go to two xdist groups (make test uses --dist loadgroup), alternately in file
 #: order, which splits their run time about evenly: each of the two workers starts one
@@ -109,6 +120,9 @@ def lab(browser_available, tmp_path_factory):
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None
         nbformat.write(nb, root / path.name)
+        if path.stem == STUDENT_NOTEBOOK:
+            # The student's notebook, built from the solution as `build` does.
+            nbformat.write(student_notebook(nbformat.read(path, as_version=4), path), root / f"student_{path.name}")
     _write_lab_settings(tmp / "settings")
     env = dict(os.environ,
                JUPYTER_CONFIG_DIR=str(tmp / "config"), JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
@@ -351,5 +365,72 @@ def test_notebook_runs_and_renders_in_jupyterlab(lab, browser, path):
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
     finally:
         _screenshot(page, path.stem)
+        page.close()
+        _shutdown_kernels(lab)
+
+
+_CLEAN_STATE = """() => {
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  return {
+    outputs: [...panel.querySelectorAll('.jp-OutputArea-output')].map(o => o.textContent.slice(0, 200)),
+    counts: [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(p => p.textContent.trim())
+              .filter(t => /\\d/.test(t)),
+  };
+}"""
+
+
+@pytest.mark.xdist_group(f"browser-{len(SOLUTIONS) % BROWSER_GROUPS}")
+def test_a_student_sees_a_clean_notebook_and_a_wrong_answer_gets_the_teaching_message_alone(lab, browser):
+    from tutorial_lib.checks import nb01
+
+    name = f"student_{STUDENT_NOTEBOOK}.ipynb"
+    nb = nbformat.read(lab["root"] / name, as_version=4)
+    record = nb.metadata["tutorial_lib"]
+    exercise = next(e for e in record["exercises"] if "check" in record["exercise_cells"][e])
+    ids = [cell.id for cell in nb.cells]
+    answer = ids.index(record["exercise_cells"][exercise]["answer"])
+    check = ids.index(record["exercise_cells"][exercise]["check"])
+    mistake = next(m for m in nb01.PLANTED_MISTAKES if m["exercise"] == exercise)
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(f"{lab['base']}/lab/workspaces/student/tree/{name}?reset&token={lab['token']}")
+        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+        before = page.evaluate(_CLEAN_STATE)
+        _screenshot(page, "student-before")
+        assert before == {"outputs": [], "counts": []}, f"the student notebook opens with results: {before}"
+
+        cells = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell")
+        editor = cells.nth(answer).locator(".cm-content")
+        editor.scroll_into_view_if_needed()
+        assert "raise NotImplementedError()" in editor.inner_text()
+        editor.click()
+        page.keyboard.press("Control+a")
+        page.keyboard.press("Delete")
+        page.keyboard.insert_text(mistake["source"])  # as pasted: no auto-indentation
+        page.keyboard.press("Escape")
+        _run_all(page)  # stops at the first error: this check cell
+        page.wait_for_function(_RUN_OVER, timeout=RUN_TIMEOUT_MS, polling=POLL_MS)
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=RUN_TIMEOUT_MS)
+
+        output = cells.nth(check).locator(".jp-OutputArea-output")
+        output.first.scroll_into_view_if_needed()
+        text = output.first.inner_text().strip()
+        page.set_viewport_size({"width": 1280, "height": 900})
+        cells.nth(answer).scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "student-after.png"))
+        (SCREENSHOTS / "student-after.txt").write_text(text + "\n")
+        assert output.count() == 1, "the check shows one output: the message"
+        assert text.startswith(f"Exercise {exercise}: ") and mistake["hint"] in text, text
+        assert "Traceback" not in text and "tutorial_lib/" not in text and "File " not in text, text
+        assert len(text.splitlines()) <= 12, text
+        below = page.evaluate("(n) => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) "
+                              ".jp-Cell')].slice(n + 1).filter(c => c.querySelector('.jp-OutputArea-output')).length",
+                              check)
+        assert below == 0, "Run All stops at the failing check"
+    finally:
         page.close()
         _shutdown_kernels(lab)
