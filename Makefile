@@ -28,7 +28,7 @@ $(BIN)/python:
 # it as optional (it only checks "iri" strings), so the workbook removes it.
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[browser]"
+	$(BIN)/python -m pip install --quiet -e ".[browser,nbgrader]"
 	$(BIN)/python -m pip uninstall --quiet --yes rfc3987-syntax
 	touch $(STAMP)
 
@@ -52,7 +52,7 @@ build: $(STAMP)
 # PyTorch is an optional extra, for the benchmark only. torch==2.13.0 (the "bench" extra) is the
 # CPU build this project measures with; the install runs once.
 $(VENV)/.installed-bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[browser,bench]"
+	$(BIN)/python -m pip install --quiet -e ".[browser,nbgrader,bench]"
 	touch $@
 
 bench: $(VENV)/.installed-bench

@@ -35,8 +35,12 @@ PASTEABLE = re.compile(
 
 
 def pasteable_code(text: str) -> list[str]:
-    """The fragments of ``text`` that look like code a student could paste."""
-    return [m.group(0) for m in PASTEABLE.finditer(text)]
+    """The fragments of ``text`` that look like code a student could paste.
+
+    The line that quotes the student's own code back ("at line 3 of your code: ...") is theirs, not a hint.
+    """
+    ours = "\n".join(line for line in text.split("\n") if not line.strip().startswith("at line "))
+    return [m.group(0) for m in PASTEABLE.finditer(ours)]
 
 
 def failure_message(check, argument) -> str:

@@ -34,7 +34,7 @@ __all__ = [
     "MLP", "numerical_gradient", "relative_error", "check_gradients",
 ]
 
-_LAZY_SUBMODULES = {"plotting", "widgets", "checks", "authoring", "engine", "cli"}
+_LAZY_SUBMODULES = {"plotting", "widgets", "checks", "authoring", "engine", "cli", "layers", "grading"}
 
 
 def __getattr__(name):

@@ -1,9 +1,10 @@
-"""``python -m tutorial_lib`` (or ``backprop-workbook``): execute, build and check notebooks.
+"""``python -m tutorial_lib`` (or ``backprop-workbook``): execute, build, check and grade notebooks.
 
 Run from the repository root; the default paths are ``solutions/*.ipynb``.
 Exit codes: 0 success; 1 a notebook failed (an error while executing, a
 refused overwrite, notebooks out of step, an exercise not passed); 2 a
-solution breaks the conventions of AUTHORING.md.
+solution breaks the conventions of AUTHORING.md, or ``grade`` / ``nbgrader-course``
+were given nothing they can work on.
 """
 
 from __future__ import annotations
@@ -120,6 +121,60 @@ def _check(args) -> int:
     return 0 if ok else 1
 
 
+def _grade(args) -> int:
+    import os
+
+    from .authoring.notebook_io import NotebookFormatError
+    from .grading.grade import grade, report_text, seed_from
+    from .grading.runner import Limits
+
+    try:
+        seed = seed_from(args.seed)
+    except ValueError as exc:
+        _error(str(exc))
+        return 2
+    limits = Limits(timeout=args.timeout, cell_timeout=min(60.0, args.timeout / 4), memory_mb=args.memory)
+    bar = None
+    try:
+        from tqdm import tqdm
+        bar = tqdm(desc="grading", unit="notebook", file=sys.stderr, disable=None)
+    except ImportError:  # the progress bar is a comfort, not a requirement
+        pass
+
+    def progress(submission, reused):
+        if bar is not None:
+            bar.update(1)
+            bar.set_postfix_str(f"{submission.student}/{submission.notebook}", refresh=False)
+
+    try:
+        run = grade(Path(args.submissions), Path(args.out), Path(args.solutions), seed=seed, limits=limits,
+                    jobs=args.jobs or os.cpu_count() or 1, progress=progress)
+    except NotebookFormatError as exc:
+        _error(str(exc))
+        return 2
+    finally:
+        if bar is not None:
+            bar.close()
+    print(report_text(run))
+    return 0 if run.rows else 2
+
+
+def _nbgrader_course(args) -> int:
+    from .authoring.notebook_io import NotebookFormatError
+    from .grading.nbgrader_course import write_course
+
+    try:
+        written = write_course(Path(args.directory), _solutions(args.paths), assignment=args.assignment)
+    except (NotebookFormatError, FileExistsError) as exc:
+        _error(str(exc))
+        return 2
+    if not written:
+        return 2
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m tutorial_lib", description="Authoring and checking tools of the Backprop Workbook."
@@ -158,6 +213,37 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print a machine-readable report")
     check.add_argument("--timeout", type=float, default=60.0, metavar="S", help="per-cell limit (default 60 s)")
     check.set_defaults(run=_check)
+
+    grade = commands.add_parser(
+        "grade", help="grade a folder of submissions: gradebook.csv, feedback, Gradescope results",
+        description="Grade SUBMISSIONS/<student>/NN_topic.ipynb against the course in --solutions: each "
+                    "notebook runs in a fresh, limited kernel on a copy, with hidden inputs drawn from the "
+                    "grading seed. Writes OUT/gradebook.csv, OUT/feedback/<student>.md and "
+                    "OUT/gradescope/<student>/results.json; a second run grades only what changed.",
+    )
+    grade.add_argument("submissions", metavar="SUBMISSIONS", help="a folder with one sub-folder per student")
+    grade.add_argument("--out", required=True, metavar="DIR", help="where the gradebook and feedback go")
+    grade.add_argument("--solutions", default=str(SOLUTIONS), metavar="DIR",
+                       help="the course's solution notebooks (default solutions/)")
+    grade.add_argument("--jobs", type=int, default=0, metavar="N", help="notebooks at once (default: the cores)")
+    grade.add_argument("--timeout", type=float, default=300.0, metavar="S",
+                       help="wall-clock limit per notebook (default 300 s; each cell and each check at most a quarter of it, 60 s at most)")
+    grade.add_argument("--memory", type=int, default=3072, metavar="MB", help="memory per kernel (default 3072)")
+    grade.add_argument("--seed", type=int, default=None, metavar="N",
+                       help="grading seed for hidden inputs (default: $TUTORIAL_LIB_GRADING_SEED)")
+    grade.set_defaults(run=_grade)
+
+    course = commands.add_parser(
+        "nbgrader-course", help="write an nbgrader course directory from the solutions",
+        description="Write DIRECTORY/nbgrader_config.py and DIRECTORY/source/<assignment>/NN_topic.ipynb: "
+                    "answer cells as solutions, check cells as autograded tests with their points, written "
+                    "answers as manually graded cells, everything else read-only.",
+    )
+    course.add_argument("directory", metavar="DIRECTORY", help="the course directory (created)")
+    course.add_argument("paths", nargs="*", metavar="PATHS", help="default: solutions/*.ipynb")
+    course.add_argument("--assignment", default=None, metavar="NAME",
+                        help="one assignment holding every notebook (default: one assignment per notebook)")
+    course.set_defaults(run=_nbgrader_course)
     return parser
 
 

@@ -45,8 +45,6 @@ def _tutorial_lib_prologue():
     for info in pkgutil.iter_modules(tutorial_lib.__path__):
         if info.name not in {"authoring", "cli", "grading", "__main__"}:
             importlib.import_module("tutorial_lib." + info.name)
-    __KERNEL_SETUP__
-
     guard = types.ModuleType(__MODULE__)
 
     def is_checks(name):
@@ -204,6 +202,8 @@ def _tutorial_lib_prologue():
     guard.check = check
     guard.finish = finish
     sys.modules[__MODULE__] = guard
+    # Last, once the verdicts file is open: grade's limits (and, as root, giving up root).
+    __KERNEL_SETUP__
 
 
 _tutorial_lib_prologue()
@@ -224,7 +224,8 @@ def _fill(template: str, **values: str) -> str:
 def prologue_source(results_path: str, nonce: str, kernel_setup: str = "") -> str:
     """The first cell: imports, the snapshot, the private checkers and the guard module.
 
-    ``kernel_setup`` is code run in the kernel first (``grade``: resource limits).
+    ``kernel_setup`` is code run in the kernel at the end of the prologue, once
+    the verdicts file is open (``grade``: resource limits, dropping root).
     """
     setup = "\n    ".join(kernel_setup.strip().splitlines()) or "pass"
     return _fill(_PROLOGUE, module=repr(GUARD_MODULE), kernel_setup=setup, path=repr(str(results_path)),

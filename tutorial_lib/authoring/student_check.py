@@ -41,7 +41,7 @@ from pathlib import Path
 from nbformat.v4 import new_code_cell
 
 from . import guard
-from .exercises import Exercise, exercises_from_metadata
+from .exercises import METADATA_KEY, Exercise, exercises_from_metadata
 from .execute import TIMEOUT_ENAME, CellError, run_notebook
 from .markers import WRITTEN_PLACEHOLDER, MarkerError, written_answer_texts
 from .notebook_io import read_notebook, sha256_hex
@@ -214,7 +214,7 @@ def _judge_written(exercise: Exercise, nb, positions: dict) -> ExerciseResult:
     return ExerciseResult(exercise.id, "written", NOT_ANSWERED, f"replace {WRITTEN_PLACEHOLDER} with your answer.")
 
 
-def _package_digest() -> str:
+def package_digest() -> str:
     """A hash of the workbook's own source files, to notice a notebook that rewrites them."""
     digest = hashlib.sha256()
     for file in sorted(_PACKAGE.rglob("*.py")):
@@ -244,7 +244,7 @@ def _guarded_copy(nb, exercises: list[Exercise], check_hashes: dict, positions: 
 
 
 def check_notebook(path: Path, timeout: float = 60.0, grading_seed: int | None = None,
-                   kernel_setup: str = "") -> NotebookReport:
+                   kernel_setup: str = "", record: dict | None = None, prepare_folder=None) -> NotebookReport:
     """Run a guarded copy of a student notebook and judge every exercise.
 
     Parameters
@@ -259,6 +259,13 @@ def check_notebook(path: Path, timeout: float = 60.0, grading_seed: int | None =
         only after the student's cells have run.
     kernel_setup : str
         Code run in the kernel before the notebook (``grade``: resource limits).
+    record : dict, optional
+        Where the exercises are (``metadata["tutorial_lib"]`` as the build wrote
+        it).  By default the notebook's own; ``grade`` passes the one it builds
+        from the course's solution, so that an edited record hides nothing.
+    prepare_folder : callable, optional
+        ``prepare_folder(path)`` is called on the kernel's working folder before
+        the kernel starts (``grade``: hand it to the unprivileged user).
 
     Returns
     -------
@@ -273,15 +280,19 @@ def check_notebook(path: Path, timeout: float = 60.0, grading_seed: int | None =
     """
     path = Path(path)
     nb = read_notebook(path)
+    if record is not None:
+        nb.metadata[METADATA_KEY] = record
     exercises, check_hashes = exercises_from_metadata(nb, str(path))
     positions = {cell.id: index for index, cell in enumerate(nb.cells)}
     nonce = secrets.token_hex(16)
-    before = _package_digest()
+    before = package_digest()
     with tempfile.TemporaryDirectory(prefix="tutorial-check-") as folder, \
             tempfile.TemporaryDirectory(prefix="tutorial-verdict-") as private:
         # The kernel runs in the first folder: whatever the notebook's code writes lands there,
         # never next to the student's file.  The verdicts go to the second, named at the end.
         results = Path(private) / f"{secrets.token_hex(12)}.jsonl"
+        if prepare_folder is not None:
+            prepare_folder(Path(folder))
         run_nb = _guarded_copy(nb, exercises, check_hashes, positions, results, nonce, timeout, grading_seed,
                                kernel_setup)
         # A check has its own limit inside the kernel; the cell's is longer, so that the kernel
@@ -296,7 +307,7 @@ def check_notebook(path: Path, timeout: float = 60.0, grading_seed: int | None =
         report.error = f"the checks could not start in a fresh kernel: {problem}"
         return report
     report.tampering = list(tampering or [])
-    if _package_digest() != before:
+    if package_digest() != before:
         report.tampering.append("the workbook's own files (tutorial_lib) were changed while the notebook ran")
 
     errors = {index - 1: error for index, error in execution.errors.items() if 1 <= index <= len(nb.cells)}

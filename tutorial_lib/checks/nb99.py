@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import call_student, expect_array, expect_close, expect_number, expect_true, passed
+from ._common import call_student, expect_array, expect_close, expect_number, expect_true, grading_cases, passed
 
 __all__ = ["exercise_99_1", "exercise_99_2", "exercise_99_3", "exercise_99_4", "exercise_99_5", "exercise_99_6",
            "HINTS"]
@@ -24,12 +24,21 @@ HINTS = {
 
 
 def exercise_99_1(row_means) -> None:
-    """Check ``row_means(X)``: the mean of each row of ``X`` (features, n), shape (features, 1)."""
-    X = np.arange(6.0).reshape(2, 3)
-    got = call_student("99.1", row_means, X)
-    expect_array("99.1", "the row means", got, X.mean(axis=1, keepdims=True),
-                 mistakes=[(X.sum(axis=1, keepdims=True), "those are the row sums: divide by the number of samples.")],
-                 hint="average over the samples, the columns.")
+    """Check ``row_means(X)``: the mean of each row of ``X`` (features, n), shape (features, 1).
+
+    The public input is the 2 x 3 matrix 0..5; when grading, random matrices drawn from the grading
+    seed follow, so an answer that returns the public means as constants fails there.
+    """
+    inputs = [np.arange(6.0).reshape(2, 3)]
+    for (seed,) in grading_cases("99.1", [(0,)])[1:]:
+        rng = np.random.default_rng(seed)
+        inputs.append(rng.normal(size=(2, int(rng.integers(3, 9)))))
+    for X in inputs:
+        got = call_student("99.1", row_means, X)
+        expect_array("99.1", "the row means", got, X.mean(axis=1, keepdims=True),
+                     mistakes=[(X.sum(axis=1, keepdims=True),
+                                "those are the row sums: divide by the number of samples.")],
+                     hint="average over the samples, the columns.")
     passed("99.1")
 
 
