@@ -11,8 +11,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+import tutorial_lib as tl  # noqa: E402
 from tutorial_lib import engine  # noqa: E402
-from tutorial_lib.engine import Value, cos, exp, log, sin, value_and_grad  # noqa: E402
+from tutorial_lib.engine import Value, cos, exp, log, maximum, relu, sin, tanh, value_and_grad  # noqa: E402
 
 H = 1e-6
 RTOL = 1e-6
@@ -42,6 +43,9 @@ OP_CASES = {
     "log": (lambda a: log(a), [(1.3,), (0.2,)]),
     "sin": (lambda a: sin(a), [(1.3,), (-2.5,)]),
     "cos": (lambda a: cos(a), [(1.3,), (-2.5,)]),
+    "relu": (lambda a: relu(a), [(1.3,), (-0.6,)]),
+    "tanh": (lambda a: tanh(a), [(1.3,), (-2.5,)]),
+    "max": (lambda a, b: maximum(a, b), [(1.3, -0.4), (-2.0, 0.7)]),
 }
 
 
@@ -124,10 +128,25 @@ def test_quiz_against_numpy(x, z):
 
 
 def test_quiz_answers_to_the_nearest_integer():
-    dx, dz = quiz_closed_form(2.0, 3.0)
+    """The quiz's answer at x = 2, z = 3, rounded as the quiz asks, from the engine's backward pass.
+
+    By hand: dy/dx = z e^(xz) + z/ln x - z/(ln x)^2 + (cos ln x - sin ln x)/(x^2 z)
+    = 1210.29 + 4.33 - 6.24 + 0.01 = 1208.38 and dy/dz = x e^(xz) + x/ln x - sin(ln x)/(x z^2)
+    = 806.86 + 2.89 - 0.04 = 809.71, so (1208, 810).  The exponential term alone gives
+    (3 e^6, 2 e^6) = (1210.29, 806.86), which rounds to (1210, 807): an engine that loses the
+    contributions of the other paths through the shared nodes x z and ln x gives a wrong answer."""
+    value, (dx, dz) = value_and_grad(lambda x, z: exp(x * z) + x * z / log(x) + sin(log(x)) / (x * z), 2.0, 3.0)
     assert (round(dx), round(dz)) == (1208, 810)
-    # The exponential term alone would round to (1210, 807): the other terms matter.
-    assert (round(3 * np.exp(6)), round(2 * np.exp(6))) == (1210, 807)
+    assert value == pytest.approx(math.exp(6) + 6 / math.log(2) + math.sin(math.log(2)) / 6, rel=1e-14)
+    # With the shared nodes xz = x z and lx = ln x written once, as in the lecture's graph.
+    x, z = Value(2.0), Value(3.0)
+    xz, lx = x * z, log(x)
+    y = exp(xz) + xz / lx + sin(lx) / xz
+    y.backward()
+    assert (round(x.grad), round(z.grad)) == (1208, 810)
+    assert (x.grad, z.grad) == pytest.approx((dx, dz), rel=1e-14)
+    _, (ex, ez) = value_and_grad(lambda x, z: exp(x * z), 2.0, 3.0)
+    assert (round(ex), round(ez)) == (1210, 807)
 
 
 def test_backward_twice_gives_the_same_gradients():
@@ -191,7 +210,7 @@ def test_overwriting_rule_loses_a_contribution():
 def test_rules_are_validated():
     y = Value(1.0) * 2
     with pytest.raises(ValueError, match="unknown operations"):
-        y.backward(rules={"tanh": lambda node: None})
+        y.backward(rules={"sigmoid": lambda node: None})
     with pytest.raises(TypeError, match="must be a function"):
         y.backward(rules={"mul": 3})
 
@@ -236,4 +255,163 @@ def test_graph_layout_and_drawing():
     ax = draw_graph(y, title="quiz")
     texts = [t.get_text() for t in ax.texts]
     assert "grad 1208.3812" in texts and "grad 809.7075" in texts
+    plt.close(ax.figure)
+
+
+# ---------------------------------------------------------------------- the gates of a neural network
+@pytest.mark.parametrize("a, expected", [(1.7, 1.0), (-0.3, 0.0), (0.0, 0.0)])
+def test_relu_passes_or_blocks_the_gradient(a, expected):
+    value, (g,) = value_and_grad(lambda x: relu(x) * 3, a)
+    assert value == pytest.approx(3 * max(a, 0.0))
+    assert g == 3 * expected      # slope 1 for a positive input, 0 elsewhere (the kink counts as 0)
+
+
+@pytest.mark.parametrize("a", [-2.0, -0.4, 0.0, 0.9, 3.0])
+def test_tanh_slope_is_one_minus_the_square_of_its_output(a):
+    _, (g,) = value_and_grad(tanh, a)
+    assert g == pytest.approx(1.0 / math.cosh(a) ** 2, rel=1e-13)
+
+
+def test_max_routes_the_whole_gradient_to_the_larger_input():
+    _, grads = value_and_grad(lambda a, b: 5 * maximum(a, b), 0.2, 1.1)
+    assert grads == (0.0, 5.0)
+    _, grads = value_and_grad(lambda a, b: 5 * maximum(a, b), 1.1, 0.2)
+    assert grads == (5.0, 0.0)
+    _, grads = value_and_grad(lambda a, b: maximum(a, b), 0.5, 0.5)   # a tie: the first input
+    assert grads == (1.0, 0.0)
+    assert maximum(Value(1.0), 3).data == 3.0 and maximum(2, Value(1.0)).data == 2.0
+
+
+def test_add_distributes_mul_swaps_max_routes():
+    # f = 3 (x y + max(z, w)) at the inputs of notebook 00, by hand: x gets 3y, y gets 3x, only w gets 3.
+    _, grads = value_and_grad(lambda x, y, z, w: 3 * (x * y + maximum(z, w)), 2.0, -1.5, -1.0, 0.5)
+    assert grads == (-4.5, 6.0, 0.0, 3.0)
+
+
+GATE_COMPOSED = [
+    ("relu of a product", lambda x, y: relu(x * y) + tanh(y) * x, (0.7, -1.3)),
+    ("max of two paths", lambda x, y: maximum(tanh(x) * y, relu(y - x)) * x, (0.4, 1.5)),
+    ("a node used by every gate", lambda x: relu(x) * tanh(x) + maximum(x, x * x), (0.8,)),
+]
+
+
+@pytest.mark.parametrize("name, fn, args", GATE_COMPOSED, ids=[c[0] for c in GATE_COMPOSED])
+def test_gates_in_composed_expressions(name, fn, args):
+    _, grads = value_and_grad(fn, *args)
+    np.testing.assert_allclose(grads, numeric_grads(fn, args), rtol=1e-6, atol=1e-8)
+
+
+def test_quiz_graph_names_its_nodes_and_matches_the_closed_form():
+    y, nodes = engine.quiz_graph(2.0, 3.0)
+    assert set(nodes) == {"x", "z", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "y"}
+    y.backward()
+    assert y.data == pytest.approx(quiz_numpy(2.0, 3.0), rel=1e-14)
+    np.testing.assert_allclose([nodes["x"].grad, nodes["z"].grad], quiz_closed_form(2.0, 3.0), rtol=1e-13)
+    # v1 = x z feeds three operations and v2 = log x two: their grads sum the contributions
+    v1, v2 = nodes["v1"], nodes["v2"]
+    assert v1.grad == pytest.approx(nodes["v3"].data + 1 / v2.data - nodes["v5"].data / v1.data ** 2, rel=1e-13)
+
+
+# ---------------------------------------------------------------------- a network of Values
+def test_values_of_and_grads_of_round_trip():
+    W = np.arange(6.0).reshape(3, 2)
+    grid = engine.values_of(W, "W1")
+    assert [[v.data for v in row] for row in grid] == W.tolist()
+    assert grid[2][1].label == "W1[2][1]"
+    grid[1][0].grad = 4.0
+    g = engine.grads_of(grid)
+    assert g.shape == (3, 2) and g.dtype == np.float64 and g[1, 0] == 4.0 and g.sum() == 4.0
+    with pytest.raises(ValueError, match="2-D"):
+        engine.values_of([[1.0, 2.0], [3.0]])
+    with pytest.raises(TypeError, match="real number"):
+        engine.values_of([["a"]])
+
+
+def few_wines(n, seed):
+    X, Y = tl.load_wine_binary()
+    rng = np.random.default_rng(seed)
+    idx = np.sort(rng.choice(X.shape[1], size=n, replace=False))
+    return X[:, idx], Y[:, idx], rng
+
+
+@pytest.mark.parametrize("acts", [("relu", "sigmoid"), ("tanh", "sigmoid"), ("relu", "tanh", "sigmoid"),
+                                  ("identity", "sigmoid")])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_mlp_loss_equals_the_matrix_network(acts, seed):
+    X, Y, rng = few_wines(7, seed)
+    sizes = [3, 2, 3][: len(acts)] + [1]
+    Ws = [rng.normal(size=(sizes[i], sizes[i + 1])) for i in range(len(acts))]
+    grids = [engine.values_of(W, f"W{i + 1}") for i, W in enumerate(Ws)]
+    E = engine.mlp_loss(grids, X, Y, activations=acts)
+    net = tl.MLP(Ws, list(acts))
+    assert E.data == pytest.approx(net.loss(X, Y), rel=1e-13)
+    E.backward()
+    for grid, ref in zip(grids, net.backward(Y)):
+        got = engine.grads_of(grid)
+        assert np.all(np.abs(got - ref) <= 1e-12 * (np.abs(ref) + np.abs(ref).max()))
+
+
+def test_mlp_loss_gradients_against_central_differences():
+    # An independent reference: perturb one weight at a time and re-evaluate the loss (no backward pass).
+    X, Y, rng = few_wines(5, 3)
+    W1, W2 = rng.normal(size=(3, 2)), rng.normal(size=(2, 1))
+
+    def loss(W1, W2):
+        return engine.mlp_loss([engine.values_of(W1), engine.values_of(W2)], X, Y).data
+
+    grids = [engine.values_of(W1, "W1"), engine.values_of(W2, "W2")]
+    E = engine.mlp_loss(grids, X, Y)
+    E.backward()
+    for k, W in enumerate((W1, W2)):
+        numeric = np.zeros_like(W)
+        for idx in np.ndindex(W.shape):
+            up, down = W.copy(), W.copy()
+            up[idx] += H
+            down[idx] -= H
+            args_up = (up, W2) if k == 0 else (W1, up)
+            args_down = (down, W2) if k == 0 else (W1, down)
+            numeric[idx] = (loss(*args_up) - loss(*args_down)) / (2 * H)
+        np.testing.assert_allclose(engine.grads_of(grids[k]), numeric, rtol=1e-6, atol=1e-9)
+
+
+def test_mlp_loss_by_hand_for_one_wine():
+    # One sample, hand-derived: E = -log(sigmoid(f2)) for Y = 1, dE/dW2_j = (Y_hat - 1) * relu(f1_j).
+    x = np.array([[1.0], [0.5], [-0.25]])
+    W1 = np.array([[0.2, -0.4], [1.0, 0.3], [0.6, 0.8]])
+    W2 = np.array([[1.5], [-2.0]])
+    f1 = W1.T @ x
+    a1 = np.maximum(f1, 0.0)
+    y_hat = 1 / (1 + math.exp(-float((W2.T @ a1)[0, 0])))
+    grids = [engine.values_of(W1), engine.values_of(W2)]
+    E = engine.mlp_loss(grids, x, np.array([[1.0]]))
+    assert E.data == pytest.approx(-math.log(y_hat), rel=1e-14)
+    E.backward()
+    np.testing.assert_allclose(engine.grads_of(grids[1]), (y_hat - 1) * a1, rtol=1e-13)
+    dW1 = x @ ((y_hat - 1) * W2 * (f1 > 0)).T
+    np.testing.assert_allclose(engine.grads_of(grids[0]), dW1, rtol=1e-13, atol=1e-16)
+
+
+def test_mlp_loss_refuses_what_it_cannot_build():
+    X, Y, rng = few_wines(3, 0)
+    grids = [engine.values_of(rng.normal(size=(3, 2))), engine.values_of(rng.normal(size=(2, 1)))]
+    with pytest.raises(ValueError, match="sigmoid"):
+        engine.mlp_loss(grids, X, Y, activations=("relu", "relu"))
+    with pytest.raises(ValueError, match="rows"):
+        engine.mlp_loss(grids, X[1:], Y)
+    with pytest.raises(ValueError, match=r"\(1, n\)"):
+        engine.mlp_loss(grids, X, Y[:, :2])
+    with pytest.raises(ValueError, match="activations"):
+        engine.mlp_loss(grids, X, Y, activations=("softplus", "sigmoid"))
+
+
+def test_drawing_a_gate_with_two_inputs():
+    from tutorial_lib.plotting import draw_graph
+
+    z, w = Value(-1.0, label="z"), Value(0.5, label="w")
+    m = maximum(z, w).named("m")
+    out = (relu(m) + tanh(z)).named("out")
+    out.backward()
+    ax = draw_graph(out, show_grad=False)
+    texts = [t.get_text() for t in ax.texts]
+    assert "m = max(z, w)" in texts and "relu(m)" in texts and not any(t.startswith("grad") for t in texts)
     plt.close(ax.figure)

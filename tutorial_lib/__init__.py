@@ -20,7 +20,7 @@ from .activations import (
     softmax, softmax_jacobian, tanh, tanh_grad,
 )
 from .data import add_bias_row, load_digits_onehot, load_wine_binary, load_wine_imbalanced
-from .gradcheck import check_gradients, numerical_gradient, relative_error
+from .gradcheck import check_gradients, numerical_gradient, numerical_jacobian, relative_error
 from .losses import bce_grad, bce_loss, mse_grad, mse_loss, softmax_ce_grad, softmax_ce_loss
 from .mlp import MLP
 
@@ -31,7 +31,7 @@ __all__ = [
     "identity", "identity_grad", "softmax", "softmax_jacobian",
     "bce_loss", "bce_grad", "softmax_ce_loss", "softmax_ce_grad", "mse_loss", "mse_grad",
     "add_bias_row", "load_wine_binary", "load_wine_imbalanced", "load_digits_onehot",
-    "MLP", "numerical_gradient", "relative_error", "check_gradients",
+    "MLP", "numerical_gradient", "numerical_jacobian", "relative_error", "check_gradients",
 ]
 
 _LAZY_SUBMODULES = {"plotting", "widgets", "checks", "authoring", "engine", "cli", "layers", "grading"}

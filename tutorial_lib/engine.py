@@ -29,8 +29,14 @@ them for one call: this is the hook through which the workbook's notebook 00
 plugs in the rules that students write.
 
 Operations: ``+``, ``*``, unary ``-``, binary ``-``, ``/``, ``** constant``,
-and :func:`exp`, :func:`log` (natural), :func:`sin`, :func:`cos`.  Python
-numbers mixed into an expression become constant leaves.
+:func:`exp`, :func:`log` (natural), :func:`sin`, :func:`cos`, and the gates of
+a neural network, :func:`relu`, :func:`tanh` and :func:`maximum` (the ``max``
+gate).  Python numbers mixed into an expression become constant leaves.
+
+The engine grows into a neural network with :func:`values_of` (a matrix of
+weight leaves), :func:`grads_of` (their gradients as an array) and
+:func:`mlp_loss`, the loss of a small MLP in the workbook's notation built node
+by node: its gradients are those of :class:`tutorial_lib.MLP`, to rounding.
 """
 
 from __future__ import annotations
@@ -38,14 +44,16 @@ from __future__ import annotations
 import math
 import numbers
 
-__all__ = ["Value", "BACKWARD_RULES", "OPS", "exp", "log", "sin", "cos", "value_and_grad"]
+__all__ = ["Value", "BACKWARD_RULES", "OPS", "exp", "log", "sin", "cos", "relu", "tanh", "maximum",
+           "value_and_grad", "quiz_graph", "values_of", "grads_of", "mlp_loss"]
 
 #: The operations of the engine, in the order the notebook introduces them.
-OPS = ("add", "mul", "neg", "sub", "div", "pow", "exp", "log", "sin", "cos")
+OPS = ("add", "mul", "neg", "sub", "div", "pow", "exp", "log", "sin", "cos", "relu", "tanh", "max")
 
 #: The symbol drawn for each operation (``plotting.draw_graph`` uses it).
 SYMBOLS = {"add": "+", "mul": "×", "neg": "−", "sub": "−", "div": "÷", "pow": "^",
-           "exp": "exp", "log": "log", "sin": "sin", "cos": "cos"}
+           "exp": "exp", "log": "log", "sin": "sin", "cos": "cos", "relu": "relu", "tanh": "tanh",
+           "max": "max"}
 
 
 def _number(name: str, value) -> float:
@@ -193,6 +201,19 @@ class Value:
         """``cos(self)`` as a new node."""
         return Value(math.cos(self.data), parents=(self,), op="cos")
 
+    def relu(self):
+        """``max(0, self)`` as a new node (the rectified linear unit)."""
+        return Value(self.data if self.data > 0 else 0.0, parents=(self,), op="relu")
+
+    def tanh(self):
+        """``tanh(self)`` as a new node."""
+        return Value(math.tanh(self.data), parents=(self,), op="tanh")
+
+    def maximum(self, other):
+        """The larger of ``self`` and ``other`` as a new ``max`` node (a tie picks ``self``)."""
+        other = Value._wrap(other)
+        return Value(max(self.data, other.data), parents=(self, other), op="max")
+
     # ------------------------------------------------------------------ the backward pass
     def topological_order(self) -> list:
         """Every node this one depends on, itself last, each node after all of its parents.
@@ -311,11 +332,32 @@ def _backward_cos(node: Value) -> None:
     a.grad += -node.grad * math.sin(a.data)
 
 
+def _backward_relu(node: Value) -> None:
+    (a,) = node.parents
+    if a.data > 0:  # slope 1 where the input is positive, 0 elsewhere (0 at the kink itself)
+        a.grad += node.grad
+
+
+def _backward_tanh(node: Value) -> None:
+    (a,) = node.parents
+    a.grad += node.grad * (1.0 - node.data ** 2)  # d tanh(a)/da = 1 - tanh(a)^2, from the stored output
+
+
+def _backward_max(node: Value) -> None:
+    a, b = node.parents
+    # The max routes the whole upstream gradient to the input that won (the first one on a tie).
+    if a.data >= b.data:
+        a.grad += node.grad
+    else:
+        b.grad += node.grad
+
+
 #: The engine's own backward rule for each operation: ``rule(node) -> None``.
 BACKWARD_RULES = {
     "add": _backward_add, "mul": _backward_mul, "neg": _backward_neg, "sub": _backward_sub,
     "div": _backward_div, "pow": _backward_pow, "exp": _backward_exp, "log": _backward_log,
-    "sin": _backward_sin, "cos": _backward_cos,
+    "sin": _backward_sin, "cos": _backward_cos, "relu": _backward_relu, "tanh": _backward_tanh,
+    "max": _backward_max,
 }
 
 
@@ -342,6 +384,21 @@ def sin(x) -> Value:
 def cos(x) -> Value:
     """``cos(x)`` for a :class:`Value` or a number."""
     return _unary("cos", x)
+
+
+def relu(x) -> Value:
+    """``max(0, x)`` for a :class:`Value` or a number."""
+    return _unary("relu", x)
+
+
+def tanh(x) -> Value:
+    """``tanh(x)`` for a :class:`Value` or a number."""
+    return _unary("tanh", x)
+
+
+def maximum(a, b) -> Value:
+    """The ``max`` gate: the larger of ``a`` and ``b`` (Values or numbers; a tie picks ``a``)."""
+    return Value._wrap(a).maximum(b)
 
 
 def value_and_grad(fn, *args, rules=None):
@@ -374,3 +431,146 @@ def value_and_grad(fn, *args, rules=None):
         raise TypeError(f"fn must return a Value built from its arguments; got {type(out).__name__}.")
     out.backward(rules=rules)
     return out.data, tuple(leaf.grad for leaf in leaves)
+
+
+# ---------------------------------------------------------------------- worked examples
+def quiz_graph(x: float, z: float):
+    """The differentiation quiz's ``y = exp(xz) + xz / log(x) + sin(log(x)) / (xz)`` as a graph.
+
+    Every intermediate is named (``v1 = x z``, ``v2 = log x``, ... ``y``) so that
+    it can be printed and drawn; ``xz`` and ``log x`` are computed once and
+    reused, as a careful hand derivation would.
+
+    Parameters
+    ----------
+    x, z : float
+        The point; ``x`` must be positive and not 1 (``log x`` divides).
+
+    Returns
+    -------
+    y : Value
+        The output node, before any backward pass.
+    nodes : dict
+        ``{label: node}`` for ``x, z, v1, ..., v7, y``.
+    """
+    x, z = Value(x, label="x"), Value(z, label="z")
+    v1 = (x * z).named("v1")
+    v2 = log(x).named("v2")
+    v3 = exp(v1).named("v3")
+    v4 = (v1 / v2).named("v4")
+    v5 = sin(v2).named("v5")
+    v6 = (v5 / v1).named("v6")
+    y = ((v3 + v4).named("v7") + v6).named("y")
+    return y, {n.label: n for n in y.topological_order() if n.label and not _is_number_label(n)}
+
+
+def _is_number_label(node: Value) -> bool:
+    try:
+        float(node.label)
+    except ValueError:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------- a network of Values
+def values_of(array, label: str = "W") -> list:
+    """A matrix of numbers as a nested list of leaves: ``grid[p][j]`` holds ``array[p, j]``.
+
+    Parameters
+    ----------
+    array : array_like, shape (rows, cols)
+    label : str
+        Each leaf is labelled ``f"{label}[{p}][{j}]"``.
+
+    Returns
+    -------
+    list of list of Value
+    """
+    rows = [[_number(f"{label}[{p}][{j}]", v) for j, v in enumerate(row)] for p, row in enumerate(array)]
+    if not rows or not rows[0] or any(len(r) != len(rows[0]) for r in rows):
+        raise ValueError(f"{label} must be a non-empty 2-D matrix of numbers.")
+    return [[Value(v, label=f"{label}[{p}][{j}]") for j, v in enumerate(row)] for p, row in enumerate(rows)]
+
+
+def grads_of(grid):
+    """The ``grad`` of every node of a nested list from :func:`values_of`, as a float64 array."""
+    import numpy as np
+
+    return np.array([[float(v.grad) for v in row] for row in grid], dtype=np.float64)
+
+
+def _activate(name: str, f: Value) -> Value:
+    if name == "relu":
+        return f.relu()
+    if name == "tanh":
+        return f.tanh()
+    if name == "sigmoid":
+        return 1 / (1 + (-f).exp())
+    if name == "identity":
+        return f
+    raise ValueError(f"mlp_loss knows the activations relu, tanh, sigmoid and identity; got {name!r}.")
+
+
+def mlp_loss(weights, X, Y, activations=("relu", "sigmoid")) -> Value:
+    r"""The binary cross-entropy of an MLP, built from scalar nodes: the matrix formulas, entry by entry.
+
+    Layer ``l`` computes ``f[l][j][i] = sum_p W[l][p][j] * a[l-1][p][i]`` and
+    ``a[l] = g(f[l])`` with ``a[0] = X``; the loss is
+    ``E = -(1/n) sum_i Y_i log(Y_hat_i) + (1 - Y_i) log(1 - Y_hat_i)``, the
+    mean over the ``n`` columns (samples).  No hidden bias rows: the bias is
+    row 0 of ``X``, a row of ones, as in the workbook.
+
+    Parameters
+    ----------
+    weights : list of nested lists of Value
+        ``[W1, W2, ...]`` from :func:`values_of`; ``W[l]`` is ``fan_in`` rows of
+        ``fan_out`` nodes.
+    X : array_like, shape (fan_in of W1, n)
+        Inputs, one column per sample, bias row of ones first (numbers, not nodes).
+    Y : array_like, shape (1, n)
+        Labels, 0 or 1.
+    activations : sequence of str
+        One per layer, from ``relu``, ``tanh``, ``sigmoid`` and ``identity``; the
+        last must be ``sigmoid`` (the loss reads probabilities).
+
+    Returns
+    -------
+    Value
+        ``E``; ``E.backward()`` fills the ``grad`` of every weight node.
+    """
+    import numpy as np
+
+    X = np.asarray(X, dtype=np.float64)
+    Y = np.asarray(Y, dtype=np.float64)
+    if X.ndim != 2 or Y.shape != (1, X.shape[1]):
+        raise ValueError(f"X must be (features + 1, n) and Y (1, n); got {X.shape} and {Y.shape}.")
+    if len(weights) != len(activations) or activations[-1] != "sigmoid":
+        raise ValueError("give one activation per layer, the last one 'sigmoid'.")
+    n = X.shape[1]
+    a = [[float(v) for v in row] for row in X]      # a[p][i], numbers for layer 0
+    for W, name in zip(weights, activations):
+        if len(W) != len(a):
+            raise ValueError(f"a weight matrix has {len(W)} rows where its input has {len(a)}.")
+        f = []
+        for j in range(len(W[0])):
+            row = []
+            for i in range(n):
+                total = W[0][j] * a[0][i]
+                for p in range(1, len(W)):
+                    total = total + W[p][j] * a[p][i]
+                row.append(_activate(name, total))
+            f.append(row)
+        a = f
+    if len(a) != 1:
+        raise ValueError(f"the last layer must have one unit; it has {len(a)}.")
+    total = None
+    for i in range(n):
+        y, p = float(Y[0, i]), a[0][i]
+        term = None
+        if y != 0.0:
+            term = y * p.log()
+        if y != 1.0:
+            other = (1.0 - y) * (1 - p).log()
+            term = other if term is None else term + other
+        total = term if total is None else total + term
+    return -(total / n)

@@ -539,10 +539,13 @@ def expect_number(exercise: str, name: str, got) -> float:
              expected="one number (a float)", got=fmt_array(got),
              hint="reduce over the samples to one number and return it as a float, not as an array.")
     if isinstance(got, (list, tuple)):
-        fail(exercise, f"{name} should be a single number; got a {type(got).__name__} of {len(got)} items.",
+        fail(exercise, f"{name} should be a single number; got a {type(got).__name__} of {len(got)} values.",
              expected="one number (a float)", got=_describe_type(got),
              hint="return only the number the exercise asks for.")
     arr = _as_result_array(exercise, name, got, "number")
+    if arr.ndim > 0:
+        fail(exercise, f"{name} should be a single number; got {arr.size} values.", expected="one number (a float)",
+             got=fmt_array(arr), hint="return only the number the exercise asks for.")
     return float(arr)
 
 

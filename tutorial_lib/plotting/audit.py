@@ -112,16 +112,27 @@ def _annotated_matrix(ax, M, row_labels, col_labels, title, cmap, vmin, vmax, di
     return im
 
 
-def transposed_activations(correct_rows, used_rows, ax=None, digits: int = 5, cmap: str = "cividis"):
+def transposed_activations(correct_rows, used_rows, ax=None, digits: int = 5, cmap: str = "cividis",
+                           used_row_labels=None, used_col_labels=None,
+                           used_xlabel: str | None = None, used_title: str = "what the sheet used"):
     """Two annotated heat maps: the activations each sample should use, and those a worked answer used.
 
     Parameters
     ----------
     correct_rows : ndarray (n, k)
-        Row i holds sample i's k hidden activations (what ``y_hat_i`` must use).
+        Row i holds sample i's k hidden activations (what ``y_hat_i`` must use); its columns are
+        labelled by hidden unit.
     used_rows : ndarray (n, k)
         Row i holds what the worked answer multiplied with the output weights for sample i.
     ax : pair of Axes, optional
+    used_row_labels, used_col_labels : list of str, optional
+        Labels of the second map's rows and columns, for when its layout differs from the first's
+        (a worked answer that used a units x samples matrix has samples along its columns). By
+        default the first map's labels.
+    used_xlabel : str, optional
+        The second map's x-axis label (by default the first map's).
+    used_title : str
+        The second map's title.
     """
     correct_rows = np.asarray(correct_rows, dtype=float)
     used_rows = np.asarray(used_rows, dtype=float)
@@ -132,10 +143,12 @@ def transposed_activations(correct_rows, used_rows, ax=None, digits: int = 5, cm
     n, k = correct_rows.shape
     rows = [f"sample {i + 1}" for i in range(n)]
     cols = [f"unit {j + 1}" for j in range(k)]
+    xlabel = "hidden unit (activation, dimensionless)"
     _annotated_matrix(ax[0], correct_rows, rows, cols, "what $\\hat y_i$ should use", cmap, vmin, vmax, digits)
-    _annotated_matrix(ax[1], used_rows, rows, cols, "what the sheet used", cmap, vmin, vmax, digits)
-    for a in ax:
-        a.set_xlabel("hidden unit (activation, dimensionless)")
+    _annotated_matrix(ax[1], used_rows, list(used_row_labels or rows), list(used_col_labels or cols), used_title,
+                      cmap, vmin, vmax, digits)
+    ax[0].set_xlabel(xlabel)
+    ax[1].set_xlabel(used_xlabel or xlabel)
     ax[0].set_ylabel("row multiplied with v")
     return ax
 

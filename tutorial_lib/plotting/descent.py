@@ -9,7 +9,11 @@ gradient ``grad(x)`` of shape ``(2,)``.
 * :func:`descent_path` runs a fixed number of plain gradient-descent steps;
 * :func:`contour_paths` draws level sets of ``f`` and one or more trajectories;
 * :func:`descent_side_by_side` puts one trajectory per panel, side by side;
-* :func:`objective_history` plots ``f(x_k)`` against the iteration ``k``.
+* :func:`objective_history` plots ``f(x_k)`` against the iteration ``k``;
+* :func:`eigen_component` follows the iterates' coordinate along one direction;
+* :func:`stability_limit` is the largest stable fixed step ``2 / lambda_max`` of a Hessian (the
+  reference of the notebook's exercise on it, which cannot call it);
+* :func:`hessian_spectra` compares the eigenvalues of several Hessians on a log scale.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ import numpy as np
 from .core import PALETTE, figure
 
 __all__ = ["COURSE_HESSIAN", "course_objective", "course_gradient", "descent_path", "contour_paths",
-           "descent_side_by_side", "objective_history", "eigen_component"]
+           "descent_side_by_side", "objective_history", "eigen_component", "stability_limit",
+           "hessian_spectra"]
 
 #: Hessian of the notebook's objective f(x1, x2) = x1^2 + x1 x2 + 4 x2^2.
 COURSE_HESSIAN = np.array([[2.0, 1.0], [1.0, 8.0]])
@@ -187,4 +192,61 @@ def eigen_component(paths, direction, labels, ax=None, title: str | None = None,
     if title:
         ax.set_title(title)
     ax.legend(framealpha=0.9)
+    return ax
+
+
+def stability_limit(hessian) -> float:
+    """The largest stable fixed step of gradient descent on ``1/2 x^T H x``: ``2 / lambda_max(H)``.
+
+    Parameters
+    ----------
+    hessian : array_like, shape (d, d)
+        A symmetric positive-definite matrix.
+
+    Raises
+    ------
+    ValueError
+        ``hessian`` is not square, not symmetric, or its largest eigenvalue is not positive.
+    """
+    H = np.asarray(hessian, dtype=float)
+    if H.ndim != 2 or H.shape[0] != H.shape[1]:
+        raise ValueError(f"the Hessian must be a square matrix; got shape {H.shape}.")
+    if not np.allclose(H, H.T, rtol=1e-10, atol=1e-12):
+        raise ValueError("the Hessian must be symmetric.")
+    lam_max = float(np.linalg.eigvalsh(H)[-1])
+    if not lam_max > 0:
+        raise ValueError("the Hessian's largest eigenvalue must be positive.")
+    return 2.0 / lam_max
+
+
+def hessian_spectra(spectra, ax=None, title: str | None = None,
+                    xlabel: str = "eigenvalue of the Hessian (nats per unit weight$^2$, log scale)"):
+    """The eigenvalues of several Hessians, one row each, on a log axis, with their condition numbers.
+
+    Parameters
+    ----------
+    spectra : dict of str -> array_like
+        ``{label: eigenvalues}``; each row shows its eigenvalues as dots joined by a line whose
+        length (on the log axis) is the condition number ``lambda_max / lambda_min``.
+    """
+    if ax is None:
+        _, ax = figure(height=2.6)
+    labels = list(spectra)
+    for row, label in enumerate(labels):
+        lam = np.sort(np.asarray(spectra[label], dtype=float))
+        color = _PATH_COLORS[row % len(_PATH_COLORS)]
+        ax.plot([lam[0], lam[-1]], [row, row], color=color, linewidth=2.5, alpha=0.45)
+        ax.plot(lam, np.full(lam.size, row), "o", color=color, markersize=8)
+        kappa = lam[-1] / lam[0]
+        text = f"{kappa:,.0f}" if kappa >= 1000 else f"{kappa:.3g}"
+        ax.annotate(f"condition number {text}", (np.sqrt(lam[0] * lam[-1]), row),
+                    textcoords="offset points", xytext=(0, 9), ha="center", fontsize=9)
+    ax.set_xscale("log")
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_ylim(-0.6, len(labels) - 0.3)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("features of X")
+    ax.grid(True, axis="x", which="both", alpha=0.3)
+    if title:
+        ax.set_title(title)
     return ax

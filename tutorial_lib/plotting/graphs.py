@@ -147,6 +147,8 @@ def _expression(node) -> str:
         return f"{names[0]} {_SYMBOL[node.op]} {names[1]}"
     if node.op == "neg":
         return f"−{names[0]}"
+    if len(names) == 2:  # a gate with two inputs, such as max(a, b)
+        return f"{node.op}({names[0]}, {names[1]})"
     if node.op == "pow":
         k = node.exponent
         if k.is_integer() and abs(k) < 10:

@@ -6,7 +6,9 @@
   (with no bias after the hidden layer) ``f[2] = 0`` and ``Y_hat = 0.5`` exactly;
 * :func:`hidden_relu_boundary` combines both with the decision boundary;
 * :func:`hidden_vs_logistic_boundaries` puts a logistic and a hidden-layer boundary side by side;
-* :func:`later_weight_sweep` shows how ``dE/dW11[1]`` depends on the later weight ``W10[2]``.
+* :func:`later_weight_sweep` shows how ``dE/dW[1]_11`` depends on the later weight ``W[2]_10``.
+
+Labels use the notebook's plain-text notation: ``W[2]_10`` is $W^{[2]}_{10}$, ``f[1]_10`` is $f^{[1]}_{10}$.
 """
 
 from __future__ import annotations
@@ -56,9 +58,9 @@ def relu_hinge_lines(W1, ax, label: str = "each"):
         else:
             continue  # a unit that ignores both features has no line
         if label == "each":
-            text = f"hidden unit {j}: f[1] = 0"
+            text = f"hidden unit {j}: f[1]_{j} = 0"
         elif label == "one" and not labelled:
-            text = "hidden units: f[1] = 0"
+            text = "hidden units: f[1]_j = 0"
         else:
             text = None
         style = _unit_style(j) if label == "each" else dict(_unit_style(j), color=PALETTE["green"])
@@ -127,18 +129,18 @@ def hidden_vs_logistic_boundaries(logistic_net, hidden_net, X, Y, titles=("logis
 
 
 def later_weight_sweep(w_values, grads, ratios, slope: float, w_now: float):
-    """``dE/dW11[1]`` and ``dE/dW11[1] / dE/df0[2]`` against the later weight ``W10[2]``.
+    """``dE/dW[1]_11`` and ``dE/dW[1]_11 / dE/df[2]_0`` against the later weight ``W[2]_10``.
 
     Parameters
     ----------
     w_values : ndarray, shape (m,)
-        The values of ``W10[2]`` tried, everything else held fixed.
+        The values of ``W[2]_10`` tried, everything else held fixed.
     grads : ndarray, shape (m,)
-        ``dE/dW11[1]`` from the backward pass at each value.
+        ``dE/dW[1]_11`` from the backward pass at each value.
     ratios : ndarray, shape (m,)
-        ``dE/dW11[1]`` divided by the output term ``dE/df0[2]``.
+        ``dE/dW[1]_11`` divided by the output term ``dE/df[2]_0``.
     slope : float
-        ``1[f10[1] > 0] * X10``, the slope the ratio should have.
+        ``1[f[1]_10 > 0] * X_10``, the slope the ratio should have.
     w_now : float
         The value of the worked example, marked on both panels.
 
@@ -149,19 +151,19 @@ def later_weight_sweep(w_values, grads, ratios, slope: float, w_now: float):
     i_now = int(np.argmin(np.abs(w_values - w_now)))
     ax_g.plot(w_values, grads, color=PALETTE["blue"], linewidth=2, label="backward pass")
     ax_g.axhline(0.0, color=PALETTE["black"], linewidth=0.8)
-    ax_g.plot([w_now], [grads[i_now]], "o", color=PALETTE["vermillion"], label=f"worked example, W10[2] = {w_now:g}")
-    ax_g.set_xlabel("later weight W10[2] (unitless)")
-    ax_g.set_ylabel("dE/dW11[1] (nats per unit weight)")
+    ax_g.plot([w_now], [grads[i_now]], "o", color=PALETTE["vermillion"], label=f"worked example, W[2]_10 = {w_now:g}")
+    ax_g.set_xlabel("later weight W[2]_10 (unitless)")
+    ax_g.set_ylabel("dE/dW[1]_11 (nats per unit weight)")
     ax_g.set_title("the gradient itself: not a straight line")
     ax_g.legend(loc="best")
 
     ax_r.plot(w_values, ratios, color=PALETTE["blue"], linewidth=4, alpha=0.5, label="backward pass")
     ax_r.plot(w_values, slope * w_values, color=PALETTE["black"], linestyle="--", linewidth=1.5,
-              label=f"W10[2] x 1[f10[1] > 0] x X10 (slope {slope:g})")
+              label=f"W[2]_10 × 1[f[1]_10 > 0] × X_10 (slope {slope:g})")
     ax_r.plot([w_now], [ratios[i_now]], "o", color=PALETTE["vermillion"])
     ax_r.axhline(0.0, color=PALETTE["black"], linewidth=0.8)
-    ax_r.set_xlabel("later weight W10[2] (unitless)")
-    ax_r.set_ylabel("dE/dW11[1] / dE/df0[2] (unitless)")
-    ax_r.set_title("divided by the output term dE/df0[2]")
+    ax_r.set_xlabel("later weight W[2]_10 (unitless)")
+    ax_r.set_ylabel("dE/dW[1]_11 / dE/df[2]_0 (unitless)")
+    ax_r.set_title("divided by the output term dE/df[2]_0")
     ax_r.legend(loc="upper left")
     return fig

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..plotting.core import PALETTE, figure
-from ..plotting.descent import contour_paths, course_gradient, course_objective, descent_path
+from ..plotting.descent import contour_paths, course_gradient, course_objective, descent_path, stability_limit
 
 __all__ = ["learning_rate_explorer"]
 
@@ -48,7 +48,7 @@ def learning_rate_explorer(f=course_objective, grad=course_gradient, x0=(3.0, 3.
     """
     eta_max = None
     if hessian is not None:
-        eta_max = 2.0 / float(np.linalg.eigvalsh(np.asarray(hessian, dtype=float)).max())
+        eta_max = stability_limit(hessian)
 
     def draw(eta=eta, steps=steps):
         path = descent_path(grad, x0, eta, steps)
