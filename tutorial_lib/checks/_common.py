@@ -211,25 +211,33 @@ def fail(exercise: str, what: str, expected=None, got=None, hint: str = "", deta
 
 # ------------------------------------------------------------------------------------ calling the student
 def _qualified(fn) -> str:
-    """How the student would write ``fn``: ``tl.bce_grad``, ``tl.MLP.backward``, ``tl.engine.Value.backward``."""
-    import tutorial_lib
-
+    """How a student would write ``fn``: ``tl.bce_grad``, ``tl.MLP.backward``, ``tl.plotting.dead_units``."""
     module = getattr(fn, "__module__", "") or ""
     name = getattr(fn, "__qualname__", getattr(fn, "__name__", repr(fn)))
     if not module.startswith("tutorial_lib"):
         return f"{module}.{name}"
+    parts = module.split(".")
     top = name.split(".", 1)[0]
-    if module == "tutorial_lib" or getattr(tutorial_lib, top, None) is not None and top in tutorial_lib.__all__:
-        return f"tl.{name}"
-    return "tl." + module.removeprefix("tutorial_lib.") + f".{name}"
+    for k in range(1, len(parts) + 1):  # the shortest public path that reaches it
+        holder = sys.modules.get(".".join(parts[:k]))
+        if holder is not None and getattr(holder, top, None) is not None and (
+                k == len(parts) or top in getattr(holder, "__all__", ())):
+            return ".".join(["tl", *parts[1:k], name])
+    return f"tl.{name}"
 
 
 def _code_of(fn):
+    """The key a forbidden function is recognised by: where its code is, not which object holds it, so
+    that the copy of a module loaded afresh (``check`` loads the checkers privately) matches too."""
     fn = getattr(fn, "__func__", fn)
     code = getattr(fn, "__code__", None)
     if code is None:
         raise TypeError(f"cannot forbid {fn!r}: it is not a Python function")
-    return code
+    return _code_key(code)
+
+
+def _code_key(code) -> tuple:
+    return code.co_filename, code.co_firstlineno, code.co_name
 
 
 def _student_frame(tb) -> str:
@@ -283,7 +291,8 @@ def call_student(exercise: str, fn, *args, forbid=(), passthrough=(), **kwargs):
 
     def watch(frame, event, arg):
         if event == "call":
-            name = codes.get(frame.f_code)
+            code = frame.f_code
+            name = codes.get((code.co_filename, code.co_firstlineno, code.co_name))
             if name is not None and name not in used:
                 used.append(name)
 
@@ -344,8 +353,8 @@ def _forbidden(exercise: str, used: list[str]) -> None:
     # The first call recorded is the outermost: what the student wrote (MLP.backward, not its helpers).
     name = used[0]
     fail(exercise, f"your function calls {name}, the library's own answer to this exercise.",
-         hint=f"write the maths yourself: {name} is what this exercise builds, so it does not count while the "
-              f"check runs.")
+         hint=f"write the maths yourself: {name} computes what this exercise asks you to compute, so the check "
+              f"does not accept it here.")
 
 
 # ------------------------------------------------------------------------------------ results
@@ -483,7 +492,8 @@ def expect_array(exercise: str, name: str, got, expected, *, n: int | None = Non
             fail(exercise, f"{name} has lost a dimension.", **summary,
                  hint=f"the result should be 2-D, {shape_e}; columns are samples, so a row of n values is (1, n).")
         if got_arr.ndim == 1 and len(shape_e) == 1 and got_arr.size != expected.size:
-            fail(exercise, f"{name} has {got_arr.size} entries instead of {expected.size}.", **summary,
+            fail(exercise, f"{name} has {got_arr.size} {'entry' if got_arr.size == 1 else 'entries'} instead of "
+                           f"{expected.size}.", **summary,
                  hint=hint or "check the axis you reduced over: columns are samples, rows are units or classes.")
         fail(exercise, f"{name} has the wrong shape.", **summary,
              hint=f"the result should have shape {shape_e}; check the axis of each sum and the order of the "

@@ -1,8 +1,12 @@
 """Checkers of notebook 04: vanishing gradients in a deep sigmoid network.
 
 Every reference is computed here, at check time: the bound from the weights
-the checker draws, and the gradient norms of the sigmoid and the ReLU networks
-from forward/backward passes of :class:`tutorial_lib.MLP` on the wine data.
+the checker draws (seeded through :func:`grading_cases`, so a graded run uses
+weights the student never saw), and, for the ReLU network, the weights that
+``MLP.from_sizes`` draws for the requested seed and the gradient norms of
+forward/backward passes on the wine data.
+
+Exercises 4.1, 4.2 and 4.5 are written; 4.3 and 4.4 are checked here.
 """
 
 from __future__ import annotations
@@ -11,18 +15,45 @@ import numpy as np
 
 from ..data import load_wine_binary
 from ..mlp import MLP
-from ._common import call_student, expect_array, expect_true, fail, fmt_array, passed
+from ._common import call_student, expect_array, expect_true, fail, grading_cases, passed
 
-__all__ = ["exercise_4_2", "exercise_4_3", "PLANTED_MISTAKES"]
+__all__ = ["exercise_4_3", "exercise_4_4", "HINTS", "PLANTED_MISTAKES"]
+
+HINTS = {
+    "4.3": [
+        "Start from your derivation in Exercise 4.2. For one layer l, count what stands between dE/df[l] and "
+        "dE/df[L]: how many derivative factors, and which weight matrices. Layer L itself needs none of them.",
+        "Going down from the output to layer l crosses the layers L-1, ..., l: that is L - l derivative factors, "
+        "each at most 1/4, and the weight matrices W[l+1], ..., W[L], each contributing its spectral norm "
+        "(largest singular value). W[l] itself is not among them.",
+        "Entry l - 1 of the result is (1/4) to the power L - l, times the product of the spectral norms "
+        "||W[k]||_2 for k from l + 1 up to L (an empty product is 1), times last_norm. The list you receive is "
+        "0-based: W[k] sits at position k - 1.",
+    ],
+    "4.4": [
+        "Only two things change compared with the sigmoid network of this notebook: the activation of the hidden "
+        "layers and the way the initial weights are drawn. Both are options of MLP.from_sizes.",
+        "MLP.from_sizes accepts a single activation name, which it uses for every hidden layer while the output "
+        "stays a sigmoid. He initialisation (standard deviation the square root of 2 / fan_in) is one of its "
+        "init options; leave the scale at 1.",
+        "The sizes are the 3 input rows, then depth hidden layers of width units each, then 1 output unit. Ask "
+        "for ReLU hidden layers and He initialisation, and hand on the seed you receive, unchanged, as the "
+        "seed of MLP.from_sizes.",
+    ],
+}
+
+_SPECTRAL_WHY = ("The bound at layer l has L - l factors 1/4 (one sigma' for each of the layers l, ..., L-1; the "
+                 "output layer's sigma' is already inside dE/df[L]) and the L - l spectral norms of "
+                 "W[l+1], ..., W[L].")
 
 
-# ---------------------------------------------------------------------------- 4.2
+# ---------------------------------------------------------------------------- 4.3
 def _spectral(W):
     return float(np.linalg.norm(W, 2))
 
 
-def _bound(weights, last_norm, norm=_spectral, sigma_exponent_shift=0, first_factor=1):
-    """(1/4)^(L-l+shift) * prod_{k=l+first_factor..L} ||W[k]|| * last_norm for l = 1..L."""
+def _bound(weights, last_norm, norm=_spectral, sigma_exponent_shift=0, first_factor=1, slope=0.25):
+    """slope^(L-l+shift) * prod_{k=l+first_factor..L} ||W[k]|| * last_norm for l = 1..L."""
     L = len(weights)
     norms = [norm(W) for W in weights]
     out = np.empty(L)
@@ -30,131 +61,203 @@ def _bound(weights, last_norm, norm=_spectral, sigma_exponent_shift=0, first_fac
         prod = 1.0
         for k in range(l + first_factor, L + 1):
             prod *= norms[k - 1]
-        out[l - 1] = 0.25 ** (L - l + sigma_exponent_shift) * prod * last_norm
+        out[l - 1] = slope ** (L - l + sigma_exponent_shift) * prod * last_norm
     return out
 
 
 def _random_weights(rng, sizes):
-    return [rng.normal(0.0, np.sqrt(2.0 / (a + b)), size=(a, b)) for a, b in zip(sizes[:-1], sizes[1:])]
+    weights = [rng.normal(0.0, np.sqrt(2.0 / (a + b)), size=(a, b)) for a, b in zip(sizes[:-1], sizes[1:])]
+    # Make the spectral and the Frobenius norms clearly different, and no two layers alike.
+    return [W * (1.0 + 0.3 * i) for i, W in enumerate(weights)]
 
 
-def exercise_4_2(gradient_bound):
-    """``gradient_bound(weights, last_norm)``: the bound on ||dE/df[l]|| for l = 1..L."""
-    ex = "4.2"
-    rng = np.random.default_rng(402)
-    cases = [
-        ([3, 4, 1], 0.5),
-        ([3, 6, 5, 4, 1], 0.037),
-        ([3] + [8] * 11 + [1], 1.7),
-        ([3, 5, 7, 6, 2], 0.29),
+def _bound_mistakes(weights, last_norm, expected):
+    L = len(weights)
+    norms = np.array([_spectral(W) for W in weights])
+    mistakes = [
+        (_bound(weights, last_norm, sigma_exponent_shift=1),
+         "off by one layer: one factor 1/4 too many (L - l + 1 of them). " + _SPECTRAL_WHY),
+        (_bound(weights, last_norm, sigma_exponent_shift=-1),
+         "off by one layer: one factor 1/4 too few (L - l - 1 of them). " + _SPECTRAL_WHY),
+        (_bound(weights, last_norm, first_factor=0),
+         "the product of weight norms starts one layer too early: W[l] itself does not stand between dE/df[l] "
+         "and dE/df[L]; only W[l+1], ..., W[L] carry the gradient back."),
+        (_bound(weights, last_norm, first_factor=0, sigma_exponent_shift=1),
+         "off by one layer in both the 1/4 factors and the weight norms: you counted layer l itself."),
+        (_bound(weights, last_norm, norm=lambda W: float(np.linalg.norm(W))),
+         "that is the Frobenius norm of each W. The bound uses the spectral norm (the largest singular value), "
+         "the most W can stretch a vector; the Frobenius norm gives a valid but looser bound."),
+        (_bound(weights, last_norm, norm=lambda W: float(np.abs(W).max())),
+         "that is the largest entry of each W, not its spectral norm (the largest singular value)."),
+        (_bound(weights, last_norm, norm=lambda W: _spectral(W) ** 2),
+         "the spectral norms appear squared: each weight matrix stretches the gradient by at most its spectral "
+         "norm, once."),
+        (_bound(weights, last_norm, slope=0.5),
+         "the factor per layer is 1/4, the largest value of sigma'(s) = sigma(s) (1 - sigma(s)), reached at "
+         "s = 0; 1/2 is sigma(0) itself."),
+        (_bound(weights, last_norm, slope=1.0),
+         "the sigma' factors are missing: each layer crossed multiplies by a derivative of at most 1/4."),
+        (expected[::-1],
+         "the order is reversed: entry 0 must be layer 1 (nearest the input), the last entry layer L."),
+        (expected / last_norm,
+         "the factor ||dE/df[L]|| (the argument last_norm) is missing: the bound scales the output layer's "
+         "gradient."),
+        (last_norm * 0.25 ** np.arange(L - 1, -1, -1, dtype=float),
+         "the weight norms are missing: the factors 1/4 alone bound nothing, because a weight matrix can make "
+         "a gradient longer. Multiply by the spectral norms of W[l+1], ..., W[L]."),
+        (_bound(weights, last_norm, first_factor=2),
+         "the product of weight norms starts one layer too late: W[l+1] carries dE/df[l+1] down to layer l, "
+         "so its norm belongs in the bound of layer l."),
+        (np.full(L, 0.25 ** (L - 1) * float(np.prod(norms[1:])) * last_norm),
+         "every entry holds the bound of layer 1: the number of factors depends on the layer, L - l of each."),
+        (np.array([0.25 ** (l - 1) * float(np.prod(norms[:l - 1])) * last_norm for l in range(1, L + 1)]),
+         "you counted the layers from the input: the gradient starts at the output, so layer L gets no factor and "
+         "layer 1 gets the most."),
     ]
-    for sizes, last_norm in cases:
-        weights = _random_weights(rng, sizes)
-        # Make the spectral and the Frobenius norms clearly different, and no layer alike.
-        weights = [W * (1.0 + 0.3 * i) for i, W in enumerate(weights)]
-        L = len(weights)
-        got = call_student(ex, gradient_bound, [W.copy() for W in weights], last_norm)
-        expected = _bound(weights, last_norm)
-        name = f"gradient_bound(weights, last_norm={last_norm}) for L = {L} layers"
-        if got is not None and np.shape(got) == (L - 1,):
-            fail(ex, f"{name} has {L - 1} entries; it needs one per layer l = 1..L, including l = L.",
-                 expected=f"shape ({L},)", got=f"shape {np.shape(got)}",
-                 hint="the last entry (l = L) is ||dE/df[L]|| itself: no factor 1/4 and no weight norm.")
-        sp = "The bound at layer l has L - l factors 1/4: one sigma' for each of the layers l, l+1, ..., L-1 "
-        sp += "(the output layer's sigma' is already inside dE/df[L] = (Y_hat - Y)/n), and L - l weight norms "
-        sp += "||W[l+1]||, ..., ||W[L]||."
-        mistakes = [
-            (_bound(weights, last_norm, sigma_exponent_shift=1),
-             "off by one layer: you used (1/4)^(L-l+1), one factor 1/4 too many. " + sp),
-            (_bound(weights, last_norm, sigma_exponent_shift=-1),
-             "off by one layer: you used (1/4)^(L-l-1), one factor 1/4 too few. " + sp),
-            (_bound(weights, last_norm, first_factor=0),
-             "the product of weight norms starts one layer too early: W[l] itself does not appear between "
-             "dE/df[l] and dE/df[L]; only W[l+1], ..., W[L] carry the gradient back. " + sp),
-            (_bound(weights, last_norm, first_factor=0, sigma_exponent_shift=1),
-             "off by one layer in both the 1/4 factors and the weight norms: you counted layer l itself. " + sp),
-            (_bound(weights, last_norm, norm=lambda W: float(np.linalg.norm(W))),
-             "you used the Frobenius norm of W. Use the spectral norm np.linalg.norm(W, 2), the largest "
-             "singular value: it is the most W can stretch a vector (the Frobenius norm gives a valid but "
-             "looser bound)."),
-            (expected[::-1],
-             "the order is reversed: entry 0 must be layer 1 (nearest the input), the last entry layer L."),
-            (expected / last_norm,
-             "the factor ||dE/df[L]|| (the argument last_norm) is missing: the bound scales the output "
-             "layer's gradient."),
-            (last_norm * 0.25 ** np.arange(L - 1, -1, -1, dtype=float),
-             "the weight norms are missing: the factors 1/4 alone bound nothing, because W[l+1] @ dE/df[l+1] "
-             "can be longer than dE/df[l+1]. Multiply by ||W[l+1]||_2 ... ||W[L]||_2."),
-        ]
-        expect_array(ex, name, got, expected, mistakes=mistakes, rtol=1e-9, atol=0.0,
-                     hint="bound[l-1] = (1/4)**(L-l) * prod(||W[k]||_2 for k = l+1..L) * last_norm.")
+    return [(wrong, hint) for wrong, hint in mistakes if not np.allclose(wrong, expected, rtol=1e-9, atol=0.0)]
 
-    # The bound must hold for a real sigmoid network (it does, if it equals the reference).
+
+def exercise_4_3(gradient_bound):
+    """``gradient_bound(weights, last_norm)``: the bound on ||dE/df[l]|| for l = 1..L."""
+    ex = "4.3"
+    public = [
+        ((3, 4, 1), 0.5, 431),
+        ((3, 6, 5, 4, 1), 0.037, 432),
+        ((3,) + (8,) * 11 + (1,), 1.7, 433),
+        ((3, 5, 7, 6, 2), 0.29, 434),
+        ((3, 1), 0.8, 435),
+    ]
+    from ..plotting.vanishing import gradient_bound_curve, sigma_factor_curve  # matplotlib: load on use only
+
+    forbid = (gradient_bound_curve, sigma_factor_curve, _bound)   # _bound: this checker's own reference
+    for sizes, last_norm, seed in grading_cases(ex, public):
+        weights = _random_weights(np.random.default_rng(seed), sizes)
+        L = len(weights)
+        got = call_student(ex, gradient_bound, [W.copy() for W in weights], last_norm, forbid=forbid)
+        expected = _bound(weights, last_norm)
+        name = f"gradient_bound(weights, last_norm={last_norm:g}) for L = {L} layers"
+        if isinstance(got, np.ndarray) and L > 1 and got.shape == (L - 1,):
+            entries = "1 entry" if L == 2 else f"{L - 1} entries"
+            fail(ex, f"{name} has {entries}; it needs one per layer l = 1..L, including l = L.",
+                 expected=f"shape ({L},)", got=f"shape {got.shape}",
+                 hint="the last entry (l = L) is ||dE/df[L]|| itself: no factor 1/4 and no weight norm.")
+        expect_array(ex, name, got, expected, mistakes=_bound_mistakes(weights, last_norm, expected),
+                     rtol=1e-9, atol=0.0,
+                     hint="compare your entries layer by layer with what stands between dE/df[l] and dE/df[L]. "
+                          + _SPECTRAL_WHY)
+
+    # The same bound must hold for a real sigmoid network on the wine data.
     X, Y = load_wine_binary()
-    net = MLP.from_sizes([3] + [8] * 12 + [1], "sigmoid", seed=4)
-    net.forward(X)
-    net.backward(Y)
-    measured = net.gradient_norms()["df"]
-    bound = np.asarray(call_student(ex, gradient_bound, [W.copy() for W in net.weights], measured[-1]), dtype=float)
-    expect_true(ex, bool(np.all(measured <= bound * (1 + 1e-9))),
-                "your bound is below a measured gradient norm of a 12-hidden-layer sigmoid network.",
-                expected=f"bound >= {fmt_array(measured)}", got=fmt_array(bound),
-                hint="a bound must lie above every measured ||dE/df[l]||.")
+    for (seed,) in grading_cases(ex, [(4,)], k=1):
+        net = MLP.from_sizes([3] + [8] * 12 + [1], "sigmoid", seed=seed)
+        net.forward(X)
+        net.backward(Y)
+        measured = net.gradient_norms()["df"]
+        weights = [W.copy() for W in net.weights]
+        got = call_student(ex, gradient_bound, weights, measured[-1], forbid=forbid)
+        expected = _bound(net.weights, measured[-1])
+        bound = expect_array(ex, "the bound for a 12-hidden-layer sigmoid network on the wine data", got, expected,
+                             mistakes=_bound_mistakes(net.weights, measured[-1], expected), rtol=1e-9, atol=0.0,
+                             hint=_SPECTRAL_WHY)
+        expect_true(ex, bool(np.all(measured <= bound * (1 + 1e-9))),
+                    "your bound is below a measured gradient norm of a 12-hidden-layer sigmoid network.",
+                    hint="a bound must lie above every measured ||dE/df[l]||.")
     passed(ex)
 
 
-# ---------------------------------------------------------------------------- 4.3
+# ---------------------------------------------------------------------------- 4.4
 def _first_layer_norms(net, X, Y):
-    with np.errstate(over="ignore", under="ignore"):
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         net.forward(X)
         net.backward(Y)
     return net.gradient_norms()
 
 
-def exercise_4_3(relu_network):
+def _same_weights(a, b) -> bool:
+    return len(a) == len(b) and all(W.shape == V.shape and np.array_equal(W, V) for W, V in zip(a, b))
+
+
+def _proportional(a, b):
+    """The common factor c with a = c * b layer by layer (None if there is none)."""
+    if len(a) != len(b) or any(W.shape != V.shape for W, V in zip(a, b)):
+        return None
+    ratios = []
+    for W, V in zip(a, b):
+        mask = np.abs(V) > 1e-12
+        if not mask.any():
+            return None
+        r = W[mask] / V[mask]
+        if not np.allclose(r, r[0], rtol=1e-9, atol=0.0):
+            return None
+        ratios.append(float(r[0]))
+    return ratios[0] if np.allclose(ratios, ratios[0], rtol=1e-9, atol=0.0) else None
+
+
+def exercise_4_4(relu_network):
     """``relu_network(depth, width, seed)``: the deep network with ReLU hidden layers and He init."""
-    ex = "4.3"
+    ex = "4.4"
     X, Y = load_wine_binary()
-    for depth, width, seed in ((50, 32, 0), (30, 16, 3)):
+    for depth, width, seed in grading_cases(ex, [(50, 32, 0), (30, 16, 3), (12, 8, 7)]):
         call = f"relu_network(depth={depth}, width={width}, seed={seed})"
         net = call_student(ex, relu_network, depth, width, seed)
         if not isinstance(net, MLP):
-            fail(ex, f"{call} must return a tl.MLP; got {type(net).__name__}.",
-                 hint="return tl.MLP.from_sizes(sizes, activations, init=..., seed=seed).")
+            what = "None" if net is None else type(net).__name__
+            fail(ex, f"{call} must return a network (a tl.MLP); got {what}.",
+                 hint="build the network with the library's MLP.from_sizes and return that network itself, not "
+                      "its weights, its output or a description of it.")
         sizes = [3] + [width] * depth + [1]
         expect_true(ex, net.sizes == sizes, f"{call} has the wrong layer sizes.",
-                    expected=f"[3] + [{width}] * {depth} + [1]", got=str(net.sizes)[:120],
-                    hint="sizes = [3] + [width] * depth + [1]: 3 input rows (bias, two features), depth hidden "
-                         "layers of width units, one output unit.")
-        expect_true(ex, not net.hidden_bias, f"{call} uses hidden_bias=True.",
-                    hint="keep the default hidden_bias=False, as in the sigmoid network, so only the "
-                         "activation and the initialisation change.")
+                    expected=f"[3] + [{width}] * {depth} + [1]", got=str(net.sizes)[:100],
+                    hint="3 input rows (bias, two features), then depth hidden layers of width units each, then "
+                         "one output unit.")
+        expect_true(ex, not net.hidden_bias, f"{call} has hidden biases (hidden_bias=True).",
+                    hint="keep the default, no hidden biases, as in the sigmoid network: only the activation and "
+                         "the initialisation change.")
         hidden, out = net.activations[:-1], net.activations[-1]
         expect_true(ex, out == "sigmoid", f"{call}: the output layer must stay a sigmoid.",
                     expected="'sigmoid'", got=repr(out),
-                    hint="Y_hat must be a probability for the log-loss; pass the single string 'relu' to "
-                         "MLP.from_sizes (ReLU hidden layers, sigmoid output) or end your list with 'sigmoid'.")
+                    hint="Y_hat must be a probability for the log-loss: ReLU hidden layers, a sigmoid output unit.")
         expect_true(ex, set(hidden) == {"relu"}, f"{call}: every hidden layer must use ReLU.",
                     expected="'relu' for the hidden layers", got=str(sorted(set(hidden))),
                     hint="the fix replaces the sigmoid of the hidden layers by ReLU, whose derivative is 1 "
                          "wherever a unit is active.")
 
+        he = MLP.from_sizes(sizes, "relu", init="he", seed=seed)
+        if _same_weights(net.weights, he.weights):
+            continue
+        xavier = MLP.from_sizes(sizes, "relu", init="xavier", seed=seed)
+        he_hint = ("ReLU switches off about half of each layer's inputs, so with the default Xavier "
+                   "initialisation (variance about 1/fan_in for a square layer) the signal and the gradient shrink "
+                   "by about 1/sqrt(2) per layer. He initialisation (variance 2/fan_in) makes up for that halving.")
+        if _same_weights(net.weights, xavier.weights):
+            student = _first_layer_norms(net, X, Y)
+            ratio = student["df"][0] / student["df"][-1]
+            fail(ex, f"{call} uses the default Xavier initialisation: ||dE/df[1]|| / ||dE/df[L]|| = {ratio:.1e}.",
+                 expected="He initialisation, and a ratio between 1e-3 and 1e3",
+                 got=f"Xavier weights, ratio {ratio:.1e}", hint=he_hint)
+        factor = _proportional(net.weights, he.weights)
+        if factor is not None:
+            fail(ex, f"{call}: your weights are He's times {factor:.3g}.",
+                 expected="He initialisation with scale 1", got=f"scale {factor:.3g}",
+                 hint="leave the scale at its default of 1: He's variance 2/fan_in is already what keeps the "
+                      "signal's size from layer to layer.")
+        if seed != 0 and _same_weights(net.weights, MLP.from_sizes(sizes, "relu", init="he", seed=0).weights):
+            fail(ex, f"{call} ignores its seed: its weights are those of seed 0.",
+                 hint="hand the seed argument on to MLP.from_sizes: the exercise names the seed, and the check "
+                      "compares your weights with the ones that seed gives.")
+
+        # Not the library's draw: say what the weights do to the gradient, then ask for the library's draw.
         student = _first_layer_norms(net, X, Y)
-        sigmoid_net = MLP.from_sizes(sizes, "sigmoid", seed=seed)
-        reference = _first_layer_norms(sigmoid_net, X, Y)
-        g_student, g_sigmoid = student["dW"][0], reference["dW"][0]
+        reference = _first_layer_norms(MLP.from_sizes(sizes, "sigmoid", seed=seed), X, Y)
         expect_true(ex, bool(np.isfinite(student["dW"]).all()), f"{call}: the gradients are not finite.",
-                    hint="the weights are far too large; use init='he' with scale 1.")
-        expect_true(ex, g_student >= 1e3 * g_sigmoid,
-                    f"{call}: ||dE/dW[1]|| did not grow by orders of magnitude over the sigmoid network's.",
-                    expected=f">= 1e3 x {g_sigmoid:.2e} (the sigmoid network with the same sizes and seed)",
-                    got=f"{g_student:.2e}",
-                    hint="use ReLU in the hidden layers and He initialisation, init='he'.")
+                    hint="the initial weights are far too large: use He initialisation with scale 1.")
+        g_student, g_sigmoid = student["dW"][0], reference["dW"][0]
+        if depth >= 30:
+            expect_true(ex, g_student >= 1e3 * g_sigmoid,
+                        f"{call}: ||dE/dW[1]|| did not grow by orders of magnitude over the sigmoid network's.",
+                        expected=f">= 1e3 x {g_sigmoid:.2e} (the sigmoid network with the same sizes and seed)",
+                        got=f"{g_student:.2e}", hint="use ReLU in the hidden layers and He initialisation.")
         ratio = student["df"][0] / student["df"][-1]
-        he_hint = ("ReLU zeroes about half of each layer's inputs, so with the default init='xavier' "
-                   "(std sqrt(2/(fan_in+fan_out)), here sqrt(1/fan_in)) the signal and the gradient shrink by "
-                   "about 1/sqrt(2) per layer. He initialisation, init='he' (std sqrt(2/fan_in)), "
-                   "compensates exactly for that halving.")
         expect_true(ex, ratio >= 1e-3,
                     f"{call}: the gradient still vanishes inside your network: ||dE/df[1]|| / ||dE/df[L]|| "
                     f"= {ratio:.1e}.",
@@ -163,7 +266,11 @@ def exercise_4_3(relu_network):
         expect_true(ex, ratio <= 1e3,
                     f"{call}: the gradient explodes: ||dE/df[1]|| / ||dE/df[L]|| = {ratio:.1e}.",
                     expected="a ratio between 1e-3 and 1e3", got=f"{ratio:.1e}",
-                    hint="the weights are too large; use init='he' with the default scale=1.")
+                    hint="the initial weights are too large: He initialisation with scale 1.")
+        fail(ex, f"{call}: your weights are not the ones MLP.from_sizes draws with He initialisation for "
+                 f"seed {seed}.",
+             hint="draw the weights with the library's MLP.from_sizes, passing the seed on unchanged: the check "
+                  "compares them with that draw.")
     passed(ex)
 
 
@@ -178,7 +285,7 @@ _RELU_HEAD = '''def relu_network(depth, width, seed):
 
 PLANTED_MISTAKES = [
     {
-        "exercise": "4.2",
+        "exercise": "4.3",
         "kind": "off by one layer (one 1/4 factor too many)",
         "source": _BOUND_HEAD + '''    L = len(weights)
     bound = np.empty(L)
@@ -192,7 +299,7 @@ PLANTED_MISTAKES = [
         "hint": "off by one layer",
     },
     {
-        "exercise": "4.2",
+        "exercise": "4.3",
         "kind": "weight norms counted from W[l]",
         "source": _BOUND_HEAD + '''    L = len(weights)
     bound = np.empty(L)
@@ -204,7 +311,7 @@ PLANTED_MISTAKES = [
         "hint": "starts one layer too early",
     },
     {
-        "exercise": "4.2",
+        "exercise": "4.3",
         "kind": "Frobenius norm",
         "source": _BOUND_HEAD + '''    L = len(weights)
     norms = [np.linalg.norm(W) for W in weights]
@@ -213,7 +320,7 @@ PLANTED_MISTAKES = [
         "hint": "spectral norm",
     },
     {
-        "exercise": "4.2",
+        "exercise": "4.3",
         "kind": "sigma' factors without the weights",
         "source": _BOUND_HEAD + '''    L = len(weights)
     return np.array([0.25 ** (L - l) * last_norm for l in range(1, L + 1)])
@@ -221,24 +328,31 @@ PLANTED_MISTAKES = [
         "hint": "the weight norms are missing",
     },
     {
-        "exercise": "4.3",
+        "exercise": "4.4",
         "kind": "ReLU with the default xavier init",
         "source": _RELU_HEAD + '''    return tl.MLP.from_sizes([3] + [width] * depth + [1], "relu", seed=seed)
 ''',
-        "hint": "init='he'",
+        "hint": "He initialisation",
     },
     {
-        "exercise": "4.3",
+        "exercise": "4.4",
         "kind": "ReLU output layer",
         "source": _RELU_HEAD + '''    return tl.MLP.from_sizes([3] + [width] * depth + [1], ["relu"] * (depth + 1), init="he", seed=seed)
 ''',
         "hint": "output layer must stay a sigmoid",
     },
     {
-        "exercise": "4.3",
+        "exercise": "4.4",
         "kind": "sigmoid kept, only He init",
         "source": _RELU_HEAD + '''    return tl.MLP.from_sizes([3] + [width] * depth + [1], "sigmoid", init="he", seed=seed)
 ''',
         "hint": "every hidden layer must use ReLU",
+    },
+    {
+        "exercise": "4.4",
+        "kind": "seed ignored",
+        "source": _RELU_HEAD + '''    return tl.MLP.from_sizes([3] + [width] * depth + [1], "relu", init="he")
+''',
+        "hint": "ignores its seed",
     },
 ]

@@ -19,9 +19,10 @@ __all__ = [
 ]
 
 
-def plot_relu_vs_leaky(a: float = 0.1, s_min: float = -3.0, s_max: float = 1.5):
+def plot_relu_vs_leaky(a: float = 0.1, s_min: float = -3.0, s_max: float = 1.5, leaky_derivative: bool = True):
     """ReLU (left) and Leaky ReLU with slope ``a`` (right), each with its derivative; the slope is marked.
 
+    ``leaky_derivative=False`` leaves out the derivative of Leaky ReLU (for a notebook that asks for it).
     Returns the figure.
     """
     fig, axes = figure(ncols=2, width=11.0, height=4.2, sharey=True)
@@ -31,8 +32,15 @@ def plot_relu_vs_leaky(a: float = 0.1, s_min: float = -3.0, s_max: float = 1.5):
         (axes[1], f"LeakyReLU(s), a = {a:g}", leaky_relu(s, a), leaky_relu_grad(s, a),
          f"Leaky ReLU: slope a = {a:g} for s ≤ 0"),
     ]
-    for ax, label, g, dg, title in panels:
+    for i, (ax, label, g, dg, title) in enumerate(panels):
         ax.plot(s, g, color=PALETTE["blue"], linewidth=2.2, label=label)
+        if i == 1 and not leaky_derivative:
+            ax.axhline(0, color=PALETTE["black"], linewidth=0.6)
+            ax.axvline(0, color=PALETTE["black"], linewidth=0.6)
+            ax.set_xlabel("pre-activation s")
+            ax.set_title(title)
+            ax.legend(loc="upper left", framealpha=0.95)
+            continue
         neg = s <= 0
         ax.plot(s[neg], dg[neg], color=PALETTE["vermillion"], linestyle="--", linewidth=1.8, zorder=4,
                 label="derivative g'(s)")
