@@ -175,6 +175,15 @@ def fmt_array(value, precision: int = 4) -> str:
     return _describe_type(value)
 
 
+def _distinct(expected, got) -> tuple[str, str]:
+    """Both rendered with as few digits as show them apart (4 to 10): a near miss must not read as equal."""
+    for precision in range(4, 11):
+        shown = fmt_array(expected, precision), fmt_array(got, precision)
+        if shown[0] != shown[1]:
+            return shown
+    return shown
+
+
 def _describe_type(value) -> str:
     if isinstance(value, str):
         text = value if len(value) <= 40 else value[:37] + "..."
@@ -508,7 +517,7 @@ def expect_array(exercise: str, name: str, got, expected, *, n: int | None = Non
         return got_arr
 
     detail = _worst_entry(got_arr, expected)
-    summary = dict(expected=fmt_array(expected), got=fmt_array(got_arr), detail=detail)
+    summary = dict(zip(("expected", "got"), _distinct(expected, got_arr)), detail=detail)
     if exact and _close(got_arr, expected, 1e-5, 1e-8):
         worst = float(np.max(np.abs(got_arr - expected)) / max(float(np.max(np.abs(expected))), 1e-300))
         fail(exercise, f"{name} agrees with backprop only to about {worst:.0e}.", **summary,

@@ -3,7 +3,9 @@
 * :func:`imbalance_bootstrap_scatter`: the real wines next to the 100 A / 1000 B set made from them;
 * :func:`imbalance_weight_totals`: how much each class weighs in the loss under different alpha, beta;
 * :func:`imbalance_boundary_confusion`: one model's decision boundary next to its confusion matrix;
-* :func:`imbalance_boundaries`: two models' boundaries side by side, each with the other's dashed.
+* :func:`imbalance_boundaries`: two models' boundaries side by side, each with the other's dashed;
+* :func:`imbalance_precision_recall`: precision-recall curves with chosen thresholds marked;
+* :func:`imbalance_calibration`: a reliability diagram (predicted probability against observed share).
 
 Every function takes ``predict(X_grid) -> probabilities (1, m)`` callables (e.g. ``net.forward``)
 and computes the scores it prints in the titles with scikit-learn's metrics.
@@ -17,7 +19,7 @@ from .core import CLASS_STYLE, PALETTE, confusion_matrix, decision_boundary, fig
 
 __all__ = [
     "imbalance_bootstrap_scatter", "imbalance_weight_totals", "imbalance_boundary_confusion",
-    "imbalance_boundaries",
+    "imbalance_boundaries", "imbalance_precision_recall", "imbalance_calibration",
 ]
 
 RAW_FEATURES = ("colour intensity (absorbance units)", "alcohol (% vol)")
@@ -144,3 +146,79 @@ def imbalance_boundaries(left, right, X, Y):
     _boundary_panel(axes[0], p_left, X, Y, t_left, reference=p_right, reference_label=f"{t_right} boundary")
     _boundary_panel(axes[1], p_right, X, Y, t_right, reference=p_left, reference_label=f"{t_left} boundary")
     return fig, axes
+
+
+def _as_scores(values) -> np.ndarray:
+    return np.asarray(values, dtype=float).ravel()
+
+
+def imbalance_precision_recall(probs: dict, Y, points=(), ax=None,
+                               title: str = "Precision and recall of variety A, held-out wines"):
+    """Precision-recall curves of several models, with chosen operating points marked.
+
+    Parameters
+    ----------
+    probs : dict
+        ``{label: predicted probabilities of variety A}`` (shape (1, n) or (n,)), one curve each.
+    Y : array_like, shape (1, n)
+        The true labels (1 = variety A).
+    points : sequence of (label, probs_label, threshold)
+        Operating points: a wine is called A when its probability is at least ``threshold``.
+    """
+    from sklearn.metrics import average_precision_score, precision_recall_curve
+
+    if ax is None:
+        _, ax = figure()
+    y_true = np.asarray(Y).ravel().astype(int)
+    styles = [dict(color=PALETTE["blue"]), dict(color=PALETTE["orange"], linestyle="--"),
+              dict(color=PALETTE["green"], linestyle=":")]
+    for (label, p), style in zip(probs.items(), styles):
+        precision, recall, _ = precision_recall_curve(y_true, _as_scores(p))
+        ap = average_precision_score(y_true, _as_scores(p))
+        ax.plot(recall, precision, drawstyle="steps-post", linewidth=2,
+                label=f"{label} (average precision {ap:.3f})", **style)
+    markers = ["o", "s", "^", "D", "v"]
+    colours = [PALETTE["vermillion"], PALETTE["purple"], PALETTE["black"], PALETTE["sky"], PALETTE["green"]]
+    for k, (label, key, threshold) in enumerate(points):
+        called = _as_scores(probs[key]) >= threshold
+        tp = int(np.sum(called & (y_true == 1)))
+        precision = tp / max(int(called.sum()), 1)
+        recall = tp / max(int(y_true.sum()), 1)
+        ax.scatter([recall], [precision], s=70, zorder=4, marker=markers[k % 5], color=colours[k % 5],
+                   edgecolors="white", label=f"{label}: recall {recall:.2f}, precision {precision:.2f}")
+    ax.axhline(y_true.mean(), color=PALETTE["black"], linewidth=1, linestyle="-.",
+               label=f"share of A ({y_true.mean():.3f}): a random ranking")
+    ax.set_xlim(0.0, 1.02)
+    ax.set_ylim(0.0, 1.05)
+    ax.set_xlabel("recall of A (share of the A wines found)")
+    ax.set_ylabel("precision (share of A among wines called A)")
+    ax.set_title(title)
+    ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
+    return ax
+
+
+def imbalance_calibration(probs: dict, Y, n_bins: int = 5, ax=None,
+                          title: str = "Calibration on the held-out wines"):
+    """Reliability diagram: mean predicted probability of A against the observed share of A, per bin.
+
+    The bins are quantiles of each model's predictions (equal numbers of wines); a calibrated model
+    lies on the diagonal.
+    """
+    from sklearn.calibration import calibration_curve
+
+    if ax is None:
+        _, ax = figure()
+    y_true = np.asarray(Y).ravel().astype(int)
+    ax.plot([0, 1], [0, 1], color=PALETTE["black"], linewidth=1, linestyle=":", label="calibrated")
+    styles = [dict(color=PALETTE["blue"], marker="o"), dict(color=PALETTE["orange"], marker="s", linestyle="--"),
+              dict(color=PALETTE["green"], marker="^", linestyle=":")]
+    for (label, p), style in zip(probs.items(), styles):
+        observed, predicted = calibration_curve(y_true, _as_scores(p), n_bins=n_bins, strategy="quantile")
+        ax.plot(predicted, observed, linewidth=2, label=label, **style)
+    ax.set_xlim(0.0, 1.0)
+    ax.set_ylim(0.0, 1.0)
+    ax.set_xlabel(f"mean predicted probability of A ({n_bins} bins of equal size)")
+    ax.set_ylabel("observed share of A in the bin")
+    ax.set_title(title)
+    ax.legend(loc="upper left", framealpha=0.9)
+    return ax

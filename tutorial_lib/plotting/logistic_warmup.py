@@ -2,7 +2,9 @@
 
 The shared pieces (palette, figure sizes, decision boundaries, loss curves)
 live in :mod:`tutorial_lib.plotting.core`; this module adds the wine scatter
-plot in real units and the side-by-side view of two fitted boundaries.
+plot in real units, the side-by-side view of two fitted boundaries, and the
+error of central differences as a function of their step (truncation against
+round-off).
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import numpy as np
 
 from .core import CLASS_STYLE, PALETTE, decision_boundary, figure
 
-__all__ = ["WINE_RAW_AXES", "WINE_STD_AXES", "wine_feature_scatter", "boundary_pair", "logistic_predictor"]
+__all__ = ["WINE_RAW_AXES", "WINE_STD_AXES", "wine_feature_scatter", "boundary_pair", "logistic_predictor",
+           "central_difference_errors"]
 
 #: Axis labels of the wine features in their measured units.
 WINE_RAW_AXES = ("colour intensity (absorbance units)", "alcohol (% vol)")
@@ -97,3 +100,48 @@ def boundary_pair(weights_left, weights_right, X, Y, titles=("left", "right"), l
         ax.legend(loc="upper left", framealpha=0.9)
     return fig, axes
 
+
+
+def central_difference_errors(eps, errors, truncation=None, roundoff=None, mark=1e-6, ax=None,
+                              title="Central differences: truncation against round-off"):
+    """Log-log plot of a gradient check's relative error against the step ``eps``.
+
+    Parameters
+    ----------
+    eps, errors : array_like, same length
+        The steps and the relative error of the central-difference gradient at each step
+        (against the exact gradient of backprop).
+    truncation, roundoff : array_like, optional
+        Model curves drawn dashed and dotted: the truncation error (proportional to eps squared)
+        and the round-off error (proportional to 1 / eps).
+    mark : float, optional
+        A step to mark with a vertical line (the library's default, 1e-6).
+
+    Returns
+    -------
+    ax
+    """
+    if ax is None:
+        _, ax = figure()
+    eps = np.asarray(eps, dtype=float)
+    errors = np.asarray(errors, dtype=float)
+    ax.loglog(eps, errors, marker="o", markersize=3.5, color=PALETTE["blue"],
+              label="measured relative error")
+    if truncation is not None:
+        ax.loglog(eps, truncation, linestyle="--", color=PALETTE["orange"],
+                  label="truncation, proportional to eps squared")
+    if roundoff is not None:
+        ax.loglog(eps, roundoff, linestyle=":", linewidth=2, color=PALETTE["vermillion"],
+                  label="round-off, proportional to 1 / eps")
+    best = int(np.argmin(errors))
+    ax.scatter([eps[best]], [errors[best]], s=60, zorder=3, color=PALETTE["green"],
+               label=f"smallest error, {errors[best]:.0e} at eps = {eps[best]:.0e}")
+    if mark is not None:
+        ax.axvline(mark, color=PALETTE["black"], linewidth=1, linestyle="-.", label=f"eps = {mark:g}")
+    finite = errors[errors > 0]
+    ax.set_ylim(max(finite.min() / 10, 1e-14), min(finite.max() * 10, 10.0))
+    ax.set_xlabel("step eps (no unit, log scale)")
+    ax.set_ylabel("relative error against backprop (log scale)")
+    ax.set_title(title)
+    ax.legend(loc="upper center", framealpha=0.9)
+    return ax
