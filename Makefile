@@ -12,7 +12,7 @@ ARGS ?=
 # JupyterLab refuses to run as root unless told; add the flag only then.
 ROOT_FLAG := $(shell [ "$$(id -u)" = "0" ] && echo --allow-root)
 
-.PHONY: lab test install build check-build bench clean-venv help
+.PHONY: lab test install build check-build bench clean-venv help quiet-lab
 
 help:
 	@echo "make lab    set up .venv and start JupyterLab (extra flags: ARGS=\"--no-browser --port 9999\")"
@@ -30,7 +30,20 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[browser,nbgrader]"
 	$(BIN)/python -m pip uninstall --quiet --yes rfc3987-syntax
+	$(MAKE) --no-print-directory quiet-lab
 	touch $(STAMP)
+
+# A quiet JupyterLab for students: nbgrader (the "nbgrader" extra, for nbgrader-course and its test)
+# brings instructor menus and server extensions that a student's `make lab` does not need, and the
+# news pop-up asks to fetch from the internet. A course that runs nbgrader on its hub keeps its own set-up.
+NBGRADER_SERVER_EXTENSIONS := formgrader validate_assignment assignment_list course_list
+quiet-lab:
+	@$(BIN)/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader >/dev/null 2>&1
+	@for e in $(NBGRADER_SERVER_EXTENSIONS); do \
+		$(BIN)/jupyter server extension disable --sys-prefix nbgrader.server_extensions.$$e >/dev/null 2>&1; done
+	@mkdir -p $(VENV)/share/jupyter/lab/settings
+	@echo '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' \
+		> $(VENV)/share/jupyter/lab/settings/overrides.json
 
 install: $(STAMP)
 

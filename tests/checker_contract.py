@@ -69,6 +69,23 @@ def assert_rejected(check, argument, exercise: str, *needles: str) -> str:
     return message
 
 
+def independent_copy(module):
+    """A copy of a checker module compiled under another file name, for building wrong answers in tests.
+
+    A student's function may not call the checkers' own helpers (``call_student`` refuses it); a test
+    that builds a wrong answer out of a checker's variant (``nb03._backward_variant``) uses this copy,
+    whose functions are not the checker's, so the check judges the wrong answer itself.
+    """
+    import types
+    from pathlib import Path
+
+    source = Path(module.__file__).read_text(encoding="utf-8")
+    copy = types.ModuleType(module.__name__ + "_test_copy")
+    copy.__package__ = module.__package__
+    exec(compile(source, f"<test copy of {module.__name__}>", "exec"), copy.__dict__)  # noqa: S102
+    return copy
+
+
 def _generator():
     yield np.zeros((1, 3))
 

@@ -76,3 +76,47 @@ def test_call_student_reports_in_place_changes():
 def test_passed_line(capsys):
     passed("2.4")
     assert capsys.readouterr().out == "Exercise 2.4: passed the public checks.\n"
+
+
+# ------------------------------------------------------------------------------------------ calling the student
+def _refused(fn, *args, forbid=(), **kwargs):
+    with pytest.raises(CheckFailure) as info:
+        call_student("1.3", fn, *args, forbid=forbid, **kwargs)
+    return str(info.value)
+
+
+def test_a_forbidden_library_call_is_refused_under_any_alias_and_in_a_thread():
+    import concurrent.futures
+
+    import tutorial_lib as tl
+    from tutorial_lib.losses import bce_grad as renamed
+
+    Y_hat, Y = np.array([[0.2, 0.7]]), np.array([[0.0, 1.0]])
+    for student in (lambda a, b: tl.bce_grad(a, b), lambda a, b: renamed(a, b),
+                    lambda a, b: concurrent.futures.ThreadPoolExecutor(1).submit(tl.bce_grad, a, b).result()):
+        message = _refused(student, Y_hat, Y, forbid=[tl.bce_grad])
+        assert "your function calls tl.bce_grad, the library's own answer" in message
+
+
+def test_switching_the_watch_off_is_refused():
+    import sys
+
+    import tutorial_lib as tl
+
+    def student(a, b):
+        sys.setprofile(None)
+        return tl.bce_grad(a, b)
+
+    message = _refused(student, np.array([[0.2]]), np.array([[1.0]]), forbid=[tl.bce_grad])
+    assert "switched off the check's watch" in message
+    assert sys.getprofile() is None
+
+
+def test_the_checkers_own_helpers_are_refused_but_what_they_hand_over_is_not():
+    from tutorial_lib.checks import nb99
+
+    message = _refused(lambda x: nb99._one_number("99.3", lambda v: 2 * v, 6.0, "x"), 3)
+    assert "tutorial_lib.checks.nb99._one_number" in message
+
+    # The same helper, handed to the student by the checker, may be called: that is what it is for.
+    assert call_student("1.3", lambda f: f("99.3", lambda v: 2 * v, 6.0, "x") or "called", nb99._one_number) == "called"

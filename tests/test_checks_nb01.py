@@ -25,6 +25,7 @@ import nbformat  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from checker_contract import (  # noqa: E402
+    independent_copy,
     assert_hints_are_staged, assert_odd_returns_rejected, assert_rejected, assert_teaching_message,
     failure_message,
 )
@@ -36,6 +37,8 @@ from notebook_answers import (  # noqa: E402
 import tutorial_lib as tl  # noqa: E402
 from tutorial_lib import checks  # noqa: E402
 from tutorial_lib.checks import _common, nb01  # noqa: E402
+
+NB01_COPY = independent_copy(nb01)  # wrong answers built from the checker's variants, not calls into it
 
 NOTEBOOK = "01_logistic_warmup"
 EXERCISES = exercises(NOTEBOOK)
@@ -913,7 +916,7 @@ WRONG_1_12 = {
     "one short": (lambda X, Y, lr, epochs: _gd(X, Y, lr, max(epochs - 1, 0)), "one step short"),
     "lr squared": (lambda X, Y, lr, epochs: _gd(X, Y, lr * lr, epochs), "lr squared"),
     "frozen predictions": (_gd_fixed, "recompute Y_hat"),
-    "dE/dY_hat": (lambda X, Y, lr, epochs: nb01._descent(X, Y, lr, epochs, dY=True), "dE/dY_hat where dE/df"),
+    "dE/dY_hat": (lambda X, Y, lr, epochs: NB01_COPY._descent(X, Y, lr, epochs, dY=True), "dE/dY_hat where dE/df"),
     "per sample": (_gd_sgd, "every single sample"),
     "start at ones": (lambda X, Y, lr, epochs: _gd(X, Y, lr, epochs, start=np.ones((3, 1))), "column of ones"),
     "random start": (lambda X, Y, lr, epochs: _gd(X, Y, lr, epochs, start=np.random.default_rng(0).normal(size=(3, 1))),

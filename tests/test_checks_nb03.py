@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from checker_contract import (  # noqa: E402
+    independent_copy,
     PASTEABLE, assert_hints_are_staged, assert_odd_returns_rejected, assert_rejected, assert_teaching_message,
     failure_message,
 )
@@ -30,6 +31,8 @@ from notebook_answers import (  # noqa: E402
 import tutorial_lib as tl  # noqa: E402
 from tutorial_lib import checks, plotting, widgets  # noqa: E402
 from tutorial_lib.checks import _common, nb03  # noqa: E402
+
+NB03_COPY = independent_copy(nb03)  # wrong answers built from the checker's variants, not calls into it
 
 NOTEBOOK = "03_hidden_relu_layer"
 EXERCISES = exercises(NOTEBOOK)
@@ -302,7 +305,7 @@ def _variant_fn(key):
     """A student function returning the checker's own prediction of mistake ``key``, case by case."""
     def student(X, Y, W1, W2, alpha, beta):
         case = dict(X=X, Y=Y, W1=W1, W2=W2, alpha=alpha, beta=beta)
-        return float(nb03._w11_variants([nb03._w11_parts(case)])[key][0])
+        return float(NB03_COPY._w11_variants([NB03_COPY._w11_parts(case)])[key][0])
     return student
 
 
@@ -950,7 +953,7 @@ def test_3_7_class_weights_passed_as_arrays_get_a_message():
 
 def test_3_7_a_loop_that_ignores_the_given_backprop_is_named():
     def own_gradients(X, Y, W1, W2, backprop, lr, epochs, alpha, beta):
-        return _train(X, Y, W1, W2, lambda *a: list(nb03._backward_variant(*a)), lr, epochs, alpha, beta)
+        return _train(X, Y, W1, W2, lambda *a: list(NB03_COPY._backward_variant(*a)), lr, epochs, alpha, beta)
 
     rejected("3.7", own_gradients, "never called the backprop")
 
@@ -1022,7 +1025,7 @@ def _tuned(exercise):
         previous = [(W1, W2)] + steps[:-1]
         for a, b in previous:
             backprop(X, Y, a, b, alpha, beta)
-        losses = [nb03._loss(X, Y, a, b, alpha, beta) for a, b in steps]
+        losses = [NB03_COPY._loss(X, Y, a, b, alpha, beta) for a, b in steps]
         return steps[-1][0], steps[-1][1], np.array(losses)
     return train
 

@@ -18,7 +18,9 @@ from the wrong array.
 from __future__ import annotations
 
 import inspect
+import re
 import sys
+import threading
 import traceback
 import zlib
 from pathlib import Path
@@ -42,6 +44,8 @@ EXACT_RTOL = 1e-12
 
 #: The package folder: frames inside it are the checker's, never the student's.
 _PACKAGE_DIR = str(Path(__file__).resolve().parents[1])
+#: The checkers' folder: a call from the student's code into a function defined here is refused.
+_CHECKS_DIR = str(Path(__file__).resolve().parent)
 #: The longest failure message a student sees, in lines: it must fit on the screen.
 MAX_MESSAGE_LINES = 12
 
@@ -276,7 +280,10 @@ def call_student(exercise: str, fn, *args, forbid=(), passthrough=(), **kwargs):
         The library's own answers to this exercise (e.g. ``bce_grad``,
         ``MLP.backward``, ``numerical_gradient``).  A call to any of them while
         the student's function runs, under whatever name it was imported,
-        fails the check: the exercise is to write that maths.
+        fails the check: the exercise is to write that maths.  So does a call
+        from the student's code into any function of the checkers themselves
+        (their references are answers), except the callables handed to the
+        student here, and switching the watch off with ``sys.setprofile``.
     passthrough : tuple of exception types
         Exceptions the exercise expects the student's code to raise (e.g. a
         shape assertion); they reach the checker unchanged.
@@ -296,19 +303,29 @@ def call_student(exercise: str, fn, *args, forbid=(), passthrough=(), **kwargs):
         fail(exercise, "your function is a generator (it uses `yield`).",
              hint="compute the result and `return` it instead of yielding values.")
     codes = {_code_of(f): _qualified(f) for f in forbid}
+    handed = _handed_over(args, kwargs)
+    helpers = _checker_helpers()
     used: list[str] = []
 
     def watch(frame, event, arg):
-        if event == "call":
-            code = frame.f_code
-            name = codes.get((code.co_filename, code.co_firstlineno, code.co_name))
-            if name is not None and name not in used:
-                used.append(name)
+        if event != "call":
+            return
+        code = frame.f_code
+        key = (code.co_filename, code.co_firstlineno, code.co_name)
+        name = codes.get(key)
+        if name is None and key in helpers and key not in handed:
+            caller = frame.f_back
+            if caller is not None and not caller.f_code.co_filename.startswith(_CHECKS_DIR):
+                # The student's code called straight into a checker's helper: its references are answers.
+                name = helpers[key]
+        if name is not None and name not in used:
+            used.append(name)
 
     copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
-    previous = sys.getprofile()
-    if codes:
-        sys.setprofile(watch)
+    previous, previous_threads = sys.getprofile(), threading.getprofile()
+    sys.setprofile(watch)
+    threading.setprofile(watch)  # threads the student's code starts are watched too
+    switched_off = False
     try:
         result = fn(*copies, **kwargs)
     except NotImplementedError:
@@ -326,8 +343,12 @@ def call_student(exercise: str, fn, *args, forbid=(), passthrough=(), **kwargs):
         fail(exercise, f"your function raised {type(exc).__name__}: {_first_line(exc)}",
              detail=where, hint=_exception_hint(exc))
     finally:
-        if codes:
-            sys.setprofile(previous)
+        switched_off = sys.getprofile() is not watch
+        sys.setprofile(previous)
+        threading.setprofile(previous_threads)
+    if switched_off:
+        fail(exercise, "your function switched off the check's watch over the library (sys.setprofile).",
+             hint="leave the profiler alone: the check needs to see which functions your code calls.")
     if used:
         _forbidden(exercise, used)
     for i, (orig, copy) in enumerate(zip(args, copies)):
@@ -336,6 +357,46 @@ def call_student(exercise: str, fn, *args, forbid=(), passthrough=(), **kwargs):
                  hint="compute a new array instead of updating an input with an augmented assignment or a slice "
                       "assignment: the caller still needs the original values.")
     return result
+
+
+def _checker_helpers() -> dict:
+    """``{code key: name}`` of every function defined at the top level of a checker module (its
+    references, its variants of the answer), in whichever copy of the modules is loaded."""
+    found = {}
+    for module_name, module in list(sys.modules.items()):
+        if module is None or not re.fullmatch(r"tutorial_lib\.checks\.nb\d+", module_name):
+            continue
+        for attr, value in list(vars(module).items()):
+            code = getattr(value, "__code__", None)
+            if code is not None and code.co_filename.startswith(_CHECKS_DIR) and inspect.isfunction(value) \
+                    and value.__module__ == module_name:
+                found[_code_key(code)] = f"tutorial_lib.checks.{module_name.rsplit('.', 1)[1]}.{attr}"
+    return found
+
+
+def _handed_over(args, kwargs) -> set:
+    """Code keys of the callables the checker hands to the student's function (directly, or inside a
+    dict, list or tuple): calling those is the point, even when a checker defined them."""
+    keys = set()
+
+    def add(value):
+        func = getattr(value, "__func__", value)
+        code = getattr(func, "__code__", None)
+        if code is not None:
+            keys.add(_code_key(code))
+        cls = type(value)
+        if getattr(cls, "__module__", "").startswith("tutorial_lib.checks"):
+            for member in vars(cls).values():
+                member = getattr(member, "__func__", member)
+                if getattr(member, "__code__", None) is not None:
+                    keys.add(_code_key(member.__code__))
+
+    for value in [*args, *kwargs.values()]:
+        add(value)
+        items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else ()
+        for item in items:
+            add(item)
+    return keys
 
 
 def _first_line(exc: BaseException) -> str:
