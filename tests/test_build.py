@@ -90,17 +90,22 @@ def test_a_student_sees_no_output_and_no_execution_count_of_a_run_they_never_mad
     assert "passed the public checks" not in nbformat.writes(student)
 
 
-def test_illustration_cells_keep_their_outputs_without_execution_counts(tmp_path):
+def test_what_an_illustration_shows_moves_into_a_markdown_cell_below_it(tmp_path):
     nb = syn.demo_solution()
     nb.cells[8].metadata["tags"] = ["illustration"]
-    nb.cells[8].outputs.append(nbformat.v4.new_output("execute_result", data={"text/plain": "3"},
-                                                      execution_count=4))
+    nb.cells[8].outputs += [nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo=",
+                                                                        "text/plain": "<Figure>"}),
+                            nbformat.v4.new_output("execute_result", data={"text/plain": "3"}, execution_count=4)]
     solution = syn.write_solution(tmp_path, nb)
     student = student_notebook(read_notebook(solution), solution)
-    kept = student.cells[8]
-    assert kept.outputs[0].text == "steps: [0.  0.5 1. ]\n"
-    assert kept.execution_count is None and kept.outputs[1].execution_count is None
-    assert student.cells[1].outputs == [], "untagged cells still lose theirs"
+    code, shown = student.cells[8], student.cells[9]
+    assert code.outputs == [] and code.execution_count is None, "the code cell itself stays unrun"
+    assert shown.cell_type == "markdown" and shown.id == f"{code.id}-shown"
+    assert shown.source == ("*What the cell above shows when you run it:*\n\n```text\nsteps: [0.  0.5 1. ]\n```\n\n"
+                            "![figure-1.png](attachment:figure-1.png)\n\n```text\n3\n```")
+    assert shown.attachments == {"figure-1.png": {"image/png": "iVBORw0KGgo="}}
+    assert len(student.cells) == len(nb.cells) + 1 and student.cells[10].id == nb.cells[9].id
+    assert student.cells[1].outputs == [], "untagged cells lose theirs"
 
 
 @pytest.mark.parametrize("index, problem", [

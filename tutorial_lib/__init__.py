@@ -34,7 +34,7 @@ __all__ = [
     "MLP", "numerical_gradient", "numerical_jacobian", "relative_error", "check_gradients",
 ]
 
-_LAZY_SUBMODULES = {"plotting", "widgets", "checks", "authoring", "engine", "cli", "layers", "grading"}
+_LAZY_SUBMODULES = {"plotting", "widgets", "checks", "authoring", "engine", "cli", "layers", "grading", "bugs"}
 
 
 def __getattr__(name):

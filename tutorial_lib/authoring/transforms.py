@@ -6,19 +6,22 @@ solution.  Each takes the notebook and the list of its exercises and changes
 the notebook in place:
 
 1. :func:`blank_answers`: model answers become placeholders (code and written).
-2. :func:`clear_outputs`: a student opening the notebook sees no result of a run
-   they never made: every output and execution count goes, except the outputs
-   of cells the author tagged ``illustration`` (a figure or worked example that
-   no exercise feeds).
-3. :func:`unmark_check_cells`: check cells lose the ``# NBVAL_CHECK_OUTPUT``
+2. :func:`show_illustrations`: what a cell tagged ``illustration`` shows (a figure
+   or worked example that no exercise feeds) moves into a markdown cell right
+   below it, images as attachments: the reader sees it before running anything,
+   and the code cell itself stays unrun (a code cell with outputs but no
+   execution count is an error to nbval, and a count would claim a run).
+3. :func:`clear_outputs`: a student opening the notebook sees no result of a run
+   they never made: every output and execution count goes.
+4. :func:`unmark_check_cells`: check cells lose the ``# NBVAL_CHECK_OUTPUT``
    line.  With no saved output to compare, ``pytest --nbval-lax`` judges them
    by whether they raise, which the checkers do for every wrong answer; the
    line's place takes a comment that says where more help is.
-4. :func:`lock_check_cells`: check cells cannot be edited or deleted by accident
+5. :func:`lock_check_cells`: check cells cannot be edited or deleted by accident
    (``editable``/``deletable``, which JupyterLab honours).
-5. :func:`drop_widget_state`: the saved ipywidgets state of the solution run
+6. :func:`drop_widget_state`: the saved ipywidgets state of the solution run
    belongs to outputs that are gone.
-6. :func:`record_exercises`: ``metadata["tutorial_lib"]`` records where the
+7. :func:`record_exercises`: ``metadata["tutorial_lib"]`` records where the
    exercises are and the hash of each check cell, for ``check`` and ``grade``.
 """
 
@@ -27,13 +30,15 @@ from __future__ import annotations
 from typing import Callable
 
 import nbformat
+from nbformat.v4 import new_markdown_cell
 
 from .exercises import CHECK_MARKER, METADATA_KEY, Exercise, exercise_metadata, is_check_cell
 from .markers import CODE, WRITTEN, blank_code_answers, blank_written_answers, find_regions
 from .notebook_io import NotebookFormatError
 
 __all__ = [
-    "ILLUSTRATION_TAG", "WIDGET_VIEW_MIME", "Transform", "STUDENT_TRANSFORMS", "blank_answers", "clear_outputs",
+    "ILLUSTRATION_TAG", "WIDGET_VIEW_MIME", "Transform", "STUDENT_TRANSFORMS", "blank_answers", "show_illustrations",
+    "clear_outputs",
     "unmark_check_cells", "lock_check_cells", "drop_widget_state", "record_exercises", "check_comment",
     "validate_illustrations",
 ]
@@ -84,17 +89,50 @@ def blank_answers(nb, exercises, source_label) -> None:
             cell.source = blank_written_answers(cell.source)
 
 
-def clear_outputs(nb, exercises, source_label) -> None:
-    """No execution counts anywhere; no outputs except in ``illustration`` cells."""
+#: The line above an illustration's outputs in the student notebook.
+SHOWN_AHEAD = "*What the cell above shows when you run it:*"
+
+
+def _shown(cell) -> nbformat.NotebookNode | None:
+    """The markdown cell holding what ``cell`` shows: its text in code blocks, its images attached."""
+    parts, attachments = [SHOWN_AHEAD], {}
+    for output in cell.outputs:
+        data = output.get("data", {})
+        if output.output_type == "stream" and output.name == "stdout":
+            parts.append("```text\n" + output.text.rstrip("\n") + "\n```")
+        elif "image/png" in data:
+            name = f"figure-{len(attachments) + 1}.png"
+            attachments[name] = {"image/png": data["image/png"]}
+            parts.append(f"![{name}](attachment:{name})")
+        elif "text/plain" in data:
+            parts.append("```text\n" + str(data["text/plain"]).rstrip("\n") + "\n```")
+    if len(parts) == 1:
+        return None
+    shown = new_markdown_cell("\n\n".join(parts))
+    shown.id = f"{cell.id}-shown"[-64:]
+    shown.metadata["tags"] = [ILLUSTRATION_TAG]
+    if attachments:
+        shown.attachments = attachments
+    return shown
+
+
+def show_illustrations(nb, exercises, source_label) -> None:
+    """Below each ``illustration`` code cell, a markdown cell with what it shows (see the module docstring)."""
+    cells = []
     for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        cell.execution_count = None
-        if _is_illustration(cell):
-            for output in cell.outputs:
-                if "execution_count" in output:
-                    output.execution_count = None
-        else:
+        cells.append(cell)
+        if cell.cell_type == "code" and _is_illustration(cell):
+            shown = _shown(cell)
+            if shown is not None:
+                cells.append(shown)
+    nb.cells = cells
+
+
+def clear_outputs(nb, exercises, source_label) -> None:
+    """No outputs and no execution counts in any code cell."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.execution_count = None
             cell.outputs = []
 
 
@@ -134,5 +172,6 @@ def record_exercises(nb, exercises, source_label) -> None:
 
 #: The build, in order.  ``record_exercises`` comes last: it hashes the check cells as handed out.
 STUDENT_TRANSFORMS: tuple[Transform, ...] = (
-    blank_answers, clear_outputs, unmark_check_cells, lock_check_cells, drop_widget_state, record_exercises,
+    blank_answers, show_illustrations, clear_outputs, unmark_check_cells, lock_check_cells, drop_widget_state,
+    record_exercises,
 )
