@@ -26,7 +26,8 @@ from tutorial_lib.authoring.build import build_notebooks, target_path
 from tutorial_lib.cli import main
 from tutorial_lib.grading.worker import NOBODY
 
-pytestmark = pytest.mark.notebooks
+# One worker runs the whole file, so its module fixtures (a kernel run each) are made once.
+pytestmark = [pytest.mark.notebooks, pytest.mark.xdist_group("grade")]
 
 SEED = 20261125
 #: Answer cells of the demo (index: source), all correct.

@@ -20,7 +20,8 @@ import synthetic_notebooks as syn
 from tutorial_lib.cli import main
 from tutorial_lib.grading.nbgrader_course import nbgrader_source
 
-pytestmark = pytest.mark.notebooks
+# One worker runs the whole file, so its module fixtures (a kernel run each) are made once.
+pytestmark = [pytest.mark.notebooks, pytest.mark.xdist_group("nbgrader")]
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "99_demo"

@@ -18,7 +18,8 @@ from tutorial_lib.authoring.build import build_notebooks, target_path
 from tutorial_lib.authoring.student_check import check_notebook, format_report
 from tutorial_lib.cli import main
 
-pytestmark = pytest.mark.notebooks
+# One worker runs the whole file, so its module fixtures (a kernel run each) are made once.
+pytestmark = [pytest.mark.notebooks, pytest.mark.xdist_group("student-check")]
 
 CORRECT = {3: syn.ROW_MEANS, 6: "learning_rate = 0.1", 9: "def double(x):\n    return 2 * x",
            11: "def halve(x):\n    return x / 2", 13: "def square(x):\n    return x * x",
