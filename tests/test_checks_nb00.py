@@ -331,6 +331,41 @@ def test_rules_written_another_way_pass():
 
     passes(checks.exercise_0_8, {"relu": relu_from_output, "tanh": tanh_cosh, "max": max_other_branch})
 
+    def relu_early_return(node):
+        (a,) = node.parents
+        if a.data <= 0:
+            return
+        a.grad += node.grad
+
+    def max_with_python_max(node):        # on a tie max() keeps its first argument: a, as the engine does
+        a, b = node.parents
+        winner = max(node.parents, key=lambda p: p.data)
+        winner.grad += node.grad
+
+    def tanh_sech(node):
+        (a,) = node.parents
+        a.grad += node.grad * (1.0 / math.cosh(a.data)) ** 2
+
+    passes(checks.exercise_0_8, {"relu": relu_early_return, "tanh": tanh_sech, "max": max_with_python_max})
+
+    def pow_math_pow(node):               # math.pow of a negative base with a whole exponent is real
+        (a,) = node.parents
+        a.grad += node.grad * node.exponent * math.pow(a.data, node.exponent - 1)
+
+    def pow_repeated_product(node):       # whole exponents by repeated products, the others by the formula
+        (a,) = node.parents
+        k = node.exponent
+        if k.is_integer() and k >= 1:
+            power = 1.0
+            for _ in range(int(k) - 1):
+                power *= a.data
+        else:
+            power = a.data ** (k - 1)
+        a.grad += node.grad * k * power
+
+    passes(checks.exercise_0_3, {**model("0.3")["function_rules"], "pow": pow_math_pow})
+    passes(checks.exercise_0_3, {**model("0.3")["function_rules"], "pow": pow_repeated_product})
+
     def div_as_product(node):
         a, b = node.parents
         inv = 1.0 / b.data
@@ -377,6 +412,19 @@ RULE_WRONG = [
     ("0.3", "sin", "a.grad -= node.grad * math.cos(a.data)", "sign error in the backward of sin"),
     ("0.3", "sin", "a.grad = node.grad * math.cos(a.data)", "instead of accumulating"),
     ("0.3", "exp", "a.grad += node.grad * node.data * 1.001", "does not match"),
+    # pow on negative bases (red team: the absolute value, and a power through exp and log)
+    ("0.3", "pow", "a.grad += node.grad * node.exponent * abs(a.data) ** (node.exponent - 1)",
+     "not its absolute value"),
+    ("0.3", "pow", "a.grad += node.grad * node.exponent * math.exp((node.exponent - 1) * math.log(a.data))",
+     "a negative base"),
+    ("0.3", "pow", "a.grad += node.grad * node.exponent * math.sqrt(a.data ** 2) ** (node.exponent - 1)",
+     "not its absolute value"),
+    ("0.3", "pow", "a.grad += node.grad * node.exponent * math.pow(abs(a.data), node.exponent - 1)",
+     "not its absolute value"),
+    ("0.3", "pow", "a.grad += node.grad * node.exponent * math.exp(node.exponent * math.log(a.data)) / a.data",
+     "on the inputs a = -"),
+    ("0.3", "pow", "a.grad += node.grad * node.exponent * abs(node.data) / abs(a.data)",
+     "not its absolute value"),
     # exercise 0.8
     ("0.8", "relu", "if a.data < 0:\n        a.grad += node.grad", "wrong way round"),
     ("0.8", "relu", "a.grad += node.grad", "the slope there is 0"),
@@ -397,6 +445,23 @@ RULE_WRONG = [
     ("0.8", "max", "a.grad += node.grad", "routes"),
     ("0.8", "max", "if a.data >= b.data:\n        a.grad = node.grad\n    else:\n        b.grad = node.grad",
      "instead of accumulating"),
+    # the ReLU's kink at exactly 0 (red team: slope 1 or 1/2 there)
+    ("0.8", "relu", "if a.data >= 0:\n        a.grad += node.grad", "at the kink"),
+    ("0.8", "relu", "a.grad += node.grad * (1.0 if a.data > 0 else 0.5 if a.data == 0 else 0.0)", "not 1/2"),
+    ("0.8", "relu", "if not a.data < 0:\n        a.grad += node.grad", "strictly positive"),
+    ("0.8", "relu", "a.grad += node.grad * (a.data >= 0)", "at the kink"),
+    # exact ties of max (red team: the tie goes to b, or both inputs get the whole gradient)
+    ("0.8", "max", "if a.data > b.data:\n        a.grad += node.grad\n    else:\n        b.grad += node.grad",
+     "Your a received nothing there"),
+    ("0.8", "max", "if a.data >= b.data:\n        a.grad += node.grad\n    if b.data >= a.data:\n"
+                   "        b.grad += node.grad", "Your b received it too"),
+    ("0.8", "max", "if b.data >= a.data:\n        b.grad += node.grad\n    else:\n        a.grad += node.grad",
+     "Your a received nothing there"),
+    ("0.8", "max", "if a.data == b.data:\n        a.grad += node.grad / 2\n        b.grad += node.grad / 2\n"
+                   "    elif a.data > b.data:\n        a.grad += node.grad\n    else:\n        b.grad += node.grad",
+     "not even on a tie"),
+    ("0.8", "max", "a.grad += node.grad * (a.data >= b.data)\n    b.grad += node.grad * (b.data >= a.data)",
+     "Your b received it too"),
 ]
 
 _RULE_HEADS = {
@@ -474,6 +539,27 @@ def test_numerical_rules_are_told_apart_from_the_derivative():
                     "finite differences")
     assert_rejected(checks.exercise_0_8, {**model("0.8")["gate_rules"], "tanh": tanh_numerically}, "0.8",
                     "finite differences")
+
+
+def test_the_red_teams_rules_fail_on_the_new_inputs_and_pass_on_the_old_ones():
+    """The inputs that catch them: a negative base of a ** k, a ReLU input of exactly 0, exact ties of max."""
+    assert nb00._pow_case(np.random.default_rng(0))[0][0].min() < 0
+    assert 0.0 in nb00._relu_inputs(np.random.default_rng(0), 5)[0]
+    a, b = nb00._max_inputs(np.random.default_rng(0), 5)
+    assert np.sum(a == b) == 2 and 0.0 in a[a == b]
+    message = assert_rejected(checks.exercise_0_3, rules_with("0.3", pow=(
+        "def backward_pow(node):\n    (a,) = node.parents\n    k = node.exponent\n"
+        "    a.grad += node.grad * k * math.exp((k - 1) * math.log(a.data))\n")), "0.3", "math domain error")
+    assert "k = 2" in message and "needs a > 0" in message
+
+
+@pytest.mark.parametrize("wrong", [w for w in RULE_WRONG if w[0] in ("0.3", "0.8") and w[1] in ("pow", "relu", "max")],
+                         ids=lambda w: f"{w[0]} {w[1]} {w[2][:30]}")
+def test_wrong_rules_also_fail_under_a_grading_seed(wrong, grading):
+    exercise, op, body, _ = wrong
+    head = _RULE_HEADS.get(op, "(a,) = node.parents")
+    rules = rules_with(exercise, **{op: f"def backward_{op}(node):\n    {head}\n    {body}\n"})
+    assert_rejected(RULE_EXERCISES[exercise][1], rules, exercise)
 
 
 def test_a_rule_that_crashes_names_the_students_line():

@@ -317,14 +317,37 @@ def relu_rebuilt_from_weights(depth, width, seed):
     return tl.MLP(drawn.weights, drawn.activations)
 
 
-@pytest.mark.parametrize("fn", [relu_list_of_activations, relu_with_a_generator, relu_rebuilt_from_weights],
-                         ids=lambda f: f.__name__)
+def relu_with_a_leaky_slope_set(depth, width, seed):     # the slope of leaky_relu; a ReLU never uses it
+    return tl.MLP.from_sizes([3] + [width] * depth + [1], "relu", init="he", seed=seed, leaky_slope=0.2)
+
+
+def relu_with_own_he_draw(depth, width, seed):           # the library's draw, reproduced by hand
+    rng = np.random.default_rng(seed)
+    sizes = [3] + [width] * depth + [1]
+    weights = [rng.normal(0.0, np.sqrt(2.0 / a), size=(a, b)) for a, b in zip(sizes[:-1], sizes[1:])]
+    return tl.MLP(weights, ["relu"] * depth + ["sigmoid"])
+
+
+def relu_after_a_forward_pass(depth, width, seed):       # a network that has already run holds f, a, grads
+    net = tl.MLP.from_sizes([3] + [width] * depth + [1], "relu", init="he", seed=seed)
+    X, Y = tl.load_wine_binary()
+    net.forward(X)
+    net.backward(Y)
+    return net
+
+
+CORRECT_NETWORKS = [relu_list_of_activations, relu_with_a_generator, relu_rebuilt_from_weights,
+                    relu_with_a_leaky_slope_set, relu_with_own_he_draw, relu_after_a_forward_pass]
+
+
+@pytest.mark.parametrize("fn", CORRECT_NETWORKS, ids=lambda f: f.__name__)
 def test_correct_networks_pass(fn, capsys):
     passes(checks.exercise_4_4, fn, capsys)
 
 
-def test_correct_network_passes_under_a_grading_seed(grading, capsys):
-    passes(checks.exercise_4_4, relu_list_of_activations, capsys)
+@pytest.mark.parametrize("fn", CORRECT_NETWORKS, ids=lambda f: f.__name__)
+def test_correct_network_passes_under_a_grading_seed(fn, grading, capsys):
+    passes(checks.exercise_4_4, fn, capsys)
 
 
 # ------------------------------------------------------------------------------------ 4.4: wrong answers
@@ -372,6 +395,92 @@ WRONG_NETWORKS = {
     "own He draws": (own_he_draws, "not the ones"),
     "a description": (lambda d, w, s: f"relu network, depth {d}", "got str"),
 }
+
+
+# Networks whose names, sizes and weights are those of the answer, but which compute something else.
+def relabelled(activation, **options):
+    """The red team's answer: a network built with another hidden activation, its labels renamed to 'relu'."""
+    def build(depth, width, seed):
+        net = tl.MLP.from_sizes(_sizes(depth, width), activation, init="he", seed=seed, **options)
+        net.activations = ["relu"] * depth + ["sigmoid"]
+        return net
+    return build
+
+
+def sigmoid_on_he_relu_weights(depth, width, seed):
+    he = tl.MLP.from_sizes(_sizes(depth, width), "relu", init="he", seed=seed)
+    net = tl.MLP(he.weights, ["sigmoid"] * (depth + 1))
+    net.activations = list(he.activations)
+    return net
+
+
+class _HalvedGradients(tl.MLP):
+    def backward(self, Y, **options):
+        return [g / 2 for g in super().backward(Y, **options)]
+
+
+class _ScaledOutput(tl.MLP):
+    def forward(self, X):
+        return super().forward(X) * 0.999
+
+
+def subclass(cls):
+    def build(depth, width, seed):
+        he = tl.MLP.from_sizes(_sizes(depth, width), "relu", init="he", seed=seed)
+        return cls(he.weights, he.activations)
+    return build
+
+
+def output_relabelled(depth, width, seed):          # identity output, labelled 'sigmoid'
+    net = tl.MLP.from_sizes(_sizes(depth, width), ["relu"] * depth + ["identity"], init="he", seed=seed)
+    net.activations = ["relu"] * depth + ["sigmoid"]
+    return net
+
+
+def functions_swapped_underneath(depth, width, seed):   # ReLU labels and weights, tanh functions inside
+    net = tl.MLP.from_sizes(_sizes(depth, width), "relu", init="he", seed=seed)
+    net._acts = tl.MLP.from_sizes(_sizes(depth, width), "tanh", seed=seed)._acts
+    return net
+
+
+RELABELLED_NETWORKS = {
+    "sigmoid relabelled as ReLU (red team)": (relabelled("sigmoid"), "compute sigmoid"),
+    "tanh relabelled as ReLU": (relabelled("tanh"), "compute tanh"),
+    "leaky ReLU relabelled as ReLU": (relabelled("leaky_relu"), "compute leaky_relu"),
+    "leaky ReLU with slope 0.5 relabelled": (relabelled("leaky_relu", leaky_slope=0.5), "compute leaky_relu"),
+    "sigmoid on the He ReLU weights": (sigmoid_on_he_relu_weights, "compute sigmoid"),
+    "identity output relabelled": (output_relabelled, "its output Y_hat differs"),
+    "hidden functions swapped underneath": (functions_swapped_underneath, "compute tanh"),
+    "a subclass that halves the gradients": (subclass(_HalvedGradients), "its gradients dE/dW[l] differ"),
+    "a subclass that scales the output": (subclass(_ScaledOutput), "by its own forward and backward methods"),
+}
+
+
+@pytest.mark.parametrize("label", sorted(RELABELLED_NETWORKS))
+def test_networks_that_compute_something_else_are_rejected(label):
+    fn, needle = RELABELLED_NETWORKS[label]
+    message = assert_rejected(checks.exercise_4_4, fn, "4.4", "does not compute what a ReLU network computes")
+    assert needle in message, message
+
+
+def test_the_red_teams_relabelled_sigmoid_network_is_named(capsys):
+    message = assert_rejected(checks.exercise_4_4, relabelled("sigmoid"), "4.4", "Renaming the activations",
+                              "expected: Y_hat starting", "got:      Y_hat starting")
+    assert "seed 0" in message
+
+
+def test_relabelled_networks_fail_under_a_grading_seed_too(grading):
+    for label in ("sigmoid relabelled as ReLU (red team)", "leaky ReLU relabelled as ReLU"):
+        assert_rejected(checks.exercise_4_4, RELABELLED_NETWORKS[label][0], "4.4", "does not compute")
+
+
+def test_a_network_that_breaks_when_run_gets_a_message():
+    def broken(depth, width, seed):
+        net = tl.MLP.from_sizes(_sizes(depth, width), "relu", init="he", seed=seed)
+        net._acts = None
+        return net
+
+    assert_rejected(checks.exercise_4_4, broken, "4.4", "the network fails when it runs forward")
 
 
 @pytest.mark.parametrize("label", sorted(WRONG_NETWORKS))

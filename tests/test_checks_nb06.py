@@ -21,6 +21,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+import scipy.special  # noqa: E402
 from checker_contract import (  # noqa: E402
     MAX_LINES, ODD_RETURNS, assert_hints_are_staged, assert_odd_returns_rejected, assert_teaching_message,
     failure_message, pasteable_code,
@@ -387,6 +388,68 @@ def test_6_2_large_logits_catch_a_missing_max_shift():
     naive = define(next(m["source"] for m in nb06.PLANTED_MISTAKES if "max shift" in m["kind"]))
     message = rejected("6.2", naive, "near +1000", "subtract the largest one")
     assert "expected: finite numbers everywhere" in message
+
+
+def _shifted(shift):
+    """A softmax that subtracts ``shift(z)`` (instead of the largest logit) before exponentiating."""
+    def softmax(z):
+        e = np.exp(z - shift(z))
+        return e / e.sum()
+    return softmax
+
+
+def _jacobian_from(softmax):
+    return lambda z: np.diag(softmax(z)) - np.outer(softmax(z), softmax(z))
+
+
+SHIFTS = {
+    "by z[0] (red team)": lambda z: z[0],
+    "by the mean (red team)": lambda z: z.mean(),
+    "by the last logit": lambda z: z[-1],
+    "by the smallest logit": lambda z: z.min(),
+    "by the median": lambda z: np.median(z),
+    "by the mean of the two first logits": lambda z: (z[0] + z[1]) / 2,
+}
+
+
+@pytest.mark.parametrize("shift", sorted(SHIFTS))
+def test_6_2_a_softmax_shifted_by_anything_but_the_max_is_named_on_mixed_logits(shift):
+    """The large-logit cases add one offset to a small spread, which any shift survives; samples that mix logits
+    near +1000, 0 and -1000 (one with the first logit far below the others) overflow every shift but the max's."""
+    answer = _jacobian_from(_shifted(SHIFTS[shift]))
+    message = rejected("6.2", answer, "has nan or inf entries", "expected: finite numbers everywhere",
+                       "only the LARGEST logit", "1000")
+    assert "logits z = [" in message.split("\n")[0], message       # the sample that overflowed is shown
+    with grading():
+        rejected("6.2", answer, "has nan or inf entries")
+
+
+def test_6_2_a_max_shifted_softmax_passes_the_mixed_logits_exactly():
+    for softmax in (_stable, scipy.special.softmax, lambda z: tl.softmax(z[:, None])[:, 0],
+                    _shifted(lambda z: np.max(z))):
+        passes("6.2", _jacobian_from(softmax))
+        with grading():
+            passes("6.2", _jacobian_from(softmax))
+
+
+def test_6_2_the_mixed_logits_overflow_a_shift_by_z0_and_by_the_mean():
+    mixed = [z for z, _, kind in nb06._logit_cases() if kind == "mixed"]
+    assert len(mixed) == 2 and mixed[1][0] < -900                      # the second: its first logit far below
+    for z in mixed:
+        with np.errstate(all="ignore"):
+            assert not np.isfinite(_shifted(lambda v: v[0])(z)).all()
+            assert not np.isfinite(_shifted(lambda v: v.mean())(z)).all()
+        assert np.isfinite(_stable(z)).all() and 0.01 < _stable(z).max() < 0.99     # p is not one-hot
+    with grading():
+        assert len([z for z, _, kind in nb06._logit_cases() if kind == "mixed"]) == 4
+
+
+def test_6_2_an_answer_tuned_to_the_public_mixed_logits_fails_in_grading():
+    public = [z.tobytes() for z, _, kind in nb06._logit_cases() if kind == "mixed"]
+    careless = _shifted(lambda z: z.max() if z.tobytes() in public or z.max() - z.min() < 100 else z[0])
+    passes("6.2", _jacobian_from(careless))
+    with grading():
+        rejected("6.2", _jacobian_from(careless), "has nan or inf entries")
 
 
 def test_6_2_answers_tuned_to_the_public_logits_fail_in_grading():
@@ -1270,7 +1333,8 @@ def test_no_pasteable_code_in_the_fixed_texts_of_the_checker():
 
 
 def test_the_student_notebook_shows_no_result_of_the_solutions_run():
-    """Only illustration cells keep outputs, none of them uses an exercise's function or shows a result."""
+    """Only what illustration cells show is there (as markdown below them); none of those cells uses an
+    exercise's function or shows a result."""
     from pathlib import Path
 
     from notebook_answers import SOLUTIONS, solution_notebook
@@ -1278,10 +1342,18 @@ def test_the_student_notebook_shows_no_result_of_the_solutions_run():
 
     student = student_notebook(solution_notebook(NOTEBOOK), Path(SOLUTIONS / f"{NOTEBOOK}.ipynb"))
     names = {DEF_NAME.search(e.answer_source).group(1) for e in EXERCISES.values() if DEF_NAME.search(e.answer_source)}
-    kept = [c for c in student.cells if c.cell_type == "code" and c.outputs]
-    assert kept and all("illustration" in c.metadata.get("tags", []) for c in kept)
-    for cell in kept:
-        assert not any(re.search(rf"\b{name}\(", cell.source) for name in names), cell.source
-        text = "".join(o.get("text", "") + str(o.get("data", {}).get("text/plain", "")) for o in cell.outputs)
-        assert "accuracy" not in text and "passed" not in text
+    assert not any(c.outputs for c in student.cells if c.cell_type == "code")
+    by_id = {c.id: c for c in student.cells}
+    shown = [c for c in student.cells if c.id.endswith("-shown")]
+    assert shown
+    for cell in shown:
+        code = by_id[cell.id.removesuffix("-shown")]
+        assert "illustration" in code.metadata.get("tags", [])
+        assert not any(re.search(rf"\b{name}\(", code.source) for name in names), code.source
+        assert "accuracy" not in cell.source and "passed" not in cell.source
     assert all(c.execution_count is None for c in student.cells if c.cell_type == "code")
+
+
+# ============================================================================ the checker's own helpers
+def test_6_7_a_call_into_the_checkers_own_backward_is_refused():
+    rejected("6.7", lambda weights, X, Y: nb06._backward_variant(weights, X, Y), "write the maths yourself")

@@ -24,6 +24,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+import scipy.special  # noqa: E402
 from checker_contract import (  # noqa: E402
     assert_hints_are_staged, assert_odd_returns_rejected, assert_rejected, assert_teaching_message, failure_message,
 )
@@ -816,14 +817,35 @@ def test_8_10_unnormalised_exponentials_are_named():
         rejected("8.10", lambda z: np.diag(np.exp(z)) - np.outer(np.exp(z), np.exp(z)), "unnormalised")
 
 
+def _log_softmax_from_logsumexp(z):
+    lse = z.max() + np.log(np.exp(z - z.max()).sum())
+    return np.eye(z.size) - np.exp(z - lse)[None, :]
+
+
 @pytest.mark.parametrize("answer", [
     reference("8.11"),
-    lambda z: (np.diag(_p(z)) - np.outer(_p(z), _p(z))) / _p(z)[:, None],
     lambda z: np.array([[(i == j) - _p(z)[i] for i in range(z.size)] for j in range(z.size)]),
     lambda z: np.eye(z.size) - np.tile(own_softmax(z), (z.size, 1)),
-], ids=["reference", "rows divided", "loops", "tile"])
+    lambda z: np.eye(z.size) - scipy.special.softmax(z)[None, :],
+    _log_softmax_from_logsumexp,
+], ids=["reference", "loops", "tile", "scipy softmax", "via logsumexp"])
 def test_8_11_correct_answers_pass(answer):
     passes("8.11", answer)
+    with grading():
+        passes("8.11", answer)
+
+
+def test_8_11_rows_of_the_softmax_jacobian_divided_by_p_fail_where_p_underflows():
+    """Dividing row j of the softmax Jacobian by p_j is right on paper, and in floating point for ordinary logits;
+    for a logit about 1000 below the largest, p_j is 0 and the row is 0/0.  Named as such."""
+    rows_divided = lambda z: (np.diag(_p(z)) - np.outer(_p(z), _p(z))) / _p(z)[:, None]   # noqa: E731
+    with np.errstate(invalid="ignore"):
+        message = rejected("8.11", rows_divided, "rows 0, 3 and 4 have nan or inf", "0 divided by 0",
+                           "z = [0, 1000, 999, -1000, 1]")
+    assert "no division by p_j" in message
+    with np.errstate(invalid="ignore"):      # the same answer on the ordinary logits alone is right
+        np.testing.assert_allclose(rows_divided(np.array([0.5, -1.0, 2.0])),
+                                   reference("8.11")(np.array([0.5, -1.0, 2.0])), rtol=1e-14, atol=1e-15)
 
 
 @pytest.mark.parametrize("answer, needle", [
@@ -844,6 +866,70 @@ def test_8_11_wrong_answers_are_rejected(answer, needle):
         passes("8.11", answer)
         return
     rejected("8.11", answer, needle)
+
+
+# ------------------------------------------------------------------ 8.10 and 8.11: logits mixing +1000 and -1000
+def _shifted(shift):
+    """A softmax that subtracts ``shift(z)`` (instead of the largest logit) before exponentiating."""
+    def softmax(z):
+        e = np.exp(z - shift(z))
+        return e / e.sum()
+    return softmax
+
+
+SHIFTS = {
+    "by z[0] (red team)": lambda z: z[0],
+    "by the mean (red team)": lambda z: z.mean(),
+    "by the last logit": lambda z: z[-1],
+    "by the smallest logit": lambda z: z.min(),
+    "by the median": lambda z: np.median(z),
+}
+ANSWERS = {
+    "8.10": lambda softmax: (lambda z: np.diag(softmax(z)) - np.outer(softmax(z), softmax(z))),
+    "8.11": lambda softmax: (lambda z: np.eye(z.size) - softmax(z)[None, :]),
+}
+
+
+@pytest.mark.parametrize("exercise", ["8.10", "8.11"])
+@pytest.mark.parametrize("shift", sorted(SHIFTS))
+def test_8_10_and_8_11_a_softmax_shifted_by_anything_but_the_max_is_named(exercise, shift):
+    answer = ANSWERS[exercise](_shifted(SHIFTS[shift]))
+    with np.errstate(all="ignore"):
+        message = rejected(exercise, answer, "has nan or inf entries", "LARGEST logit", "expected: finite numbers")
+    assert "1000" in message.split("\n")[0], message             # the sample that overflowed is shown
+    with grading(), np.errstate(all="ignore"):
+        rejected(exercise, answer, "has nan or inf entries")
+
+
+@pytest.mark.parametrize("exercise", ["8.10", "8.11"])
+def test_8_10_and_8_11_a_max_shifted_softmax_passes_the_mixed_logits_exactly(exercise):
+    for softmax in (own_softmax, scipy.special.softmax, _p, _shifted(lambda z: z.max())):
+        passes(exercise, ANSWERS[exercise](softmax))
+        with grading():
+            passes(exercise, ANSWERS[exercise](softmax))
+
+
+def test_8_10_and_8_11_the_mixed_logits_overflow_every_other_shift():
+    mixed, first_low = nb08._MIXED_PUBLIC
+    with np.errstate(all="ignore"):
+        assert not np.isfinite(_shifted(lambda z: z[0])(mixed)).all()
+        assert not np.isfinite(_shifted(lambda z: z.mean())(mixed)).all()
+        assert not np.isfinite(_shifted(lambda z: z[0])(first_low)).all()      # first entry far below the others
+    np.testing.assert_array_equal(own_softmax(mixed), _p(mixed))
+    for seed in (104, 105, 123456):
+        for first_low_ in (False, True):
+            z = nb08._mixed_logits(5, first_low_, seed)
+            assert z.max() - z[0] > 710 and z.max() - z.mean() > 710 and np.isfinite(own_softmax(z)).all()
+
+
+@pytest.mark.parametrize("exercise", ["8.10", "8.11"])
+def test_8_10_and_8_11_an_answer_tuned_to_the_public_mixed_logits_fails_when_graded(exercise):
+    public = [z.tobytes() for z in nb08._MIXED_PUBLIC]
+    careless = _shifted(lambda z: z.max() if z.tobytes() in public or z.max() - z.min() < 100 else z[0])
+    answer = ANSWERS[exercise](careless)
+    passes(exercise, answer)
+    with grading(), np.errstate(all="ignore"):
+        rejected(exercise, answer, "has nan or inf entries")
 
 
 @pytest.mark.parametrize("exercise", ["8.10", "8.11"])
@@ -879,3 +965,16 @@ def test_audit_figure_draws():
         assert ax.images or ax.lines or ax.patches or ax.collections, "every panel draws something"
     assert axes[0].get_ylabel() and axes[2].get_ylabel()
     plt.close(fig)
+
+
+# ================================================================================ the checker's own helpers
+@pytest.mark.parametrize("exercise, answer", [
+    ("8.4", lambda X_rows, W_rows, v: nb08._rows_forward(X_rows, W_rows, v)),
+    ("8.6", lambda X, Y, W, V, output="identity": nb08._hidden_backward(X, Y, W, V, output)),
+    ("8.8", lambda a, b: nb08._composite(a, b)),
+    ("8.10", lambda z: np.diag(nb08._softmax_vector(z)) - np.outer(nb08._softmax_vector(z), nb08._softmax_vector(z))),
+    ("8.11", lambda z: np.eye(z.size) - nb08._softmax_vector(z)[None, :]),
+], ids=["8.4 _rows_forward", "8.6 _hidden_backward", "8.8 _composite", "8.10 _softmax_vector",
+        "8.11 _softmax_vector"])
+def test_calls_into_the_checkers_own_references_are_refused(exercise, answer):
+    rejected(exercise, answer, "write the maths yourself")

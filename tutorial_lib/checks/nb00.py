@@ -3,7 +3,9 @@
 * 0.1 ``j_table(x)``: the forward and backward columns of ``J = cos(sin(x^2) + 3x^2)``;
 * 0.2, 0.3, 0.8: backward rules ``rule(node)`` of the engine's operations, each tested alone
   (a node with an upstream ``node.grad`` and parents whose ``grad`` is already non-zero, as if
-  another use had contributed), then together inside :meth:`engine.Value.backward`;
+  another use had contributed), then together inside :meth:`engine.Value.backward`; the inputs
+  include the points where a shortcut goes wrong: negative bases of ``a ** k`` (whole ``k``), the
+  ReLU's kink at exactly 0 and exact ties of ``max`` (the first input wins);
 * 0.5 ``topological_order(root)`` and ``backward(root, rules)``: the engine's backward pass itself,
   on graphs where a node is used twice (``x * x``), diamonds, the slides' ``J``, random graphs and a
   chain of 20 diamonds (about a million paths: a walk without a visited set is stopped and named);
@@ -36,8 +38,8 @@ from ..gradcheck import check_gradients, numerical_gradient, numerical_jacobian
 from ..losses import mse_grad, mse_loss
 from ..mlp import MLP
 from ._common import (
-    NotAttempted, _describe_type, _student_frame, call_student, expect_array, expect_close, expect_number, fail,
-    fmt_array, grading_cases, passed,
+    CheckFailure, NotAttempted, _describe_type, _student_frame, call_student, expect_array, expect_close,
+    expect_number, fail, fmt_array, grading_cases, passed,
 )
 
 __all__ = ["exercise_0_1", "exercise_0_2", "exercise_0_3", "exercise_0_5", "exercise_0_7", "exercise_0_8",
@@ -315,15 +317,36 @@ def _two_apart(rng, k):
     return [a, a + rng.choice([-1.0, 1.0], size=k) * rng.uniform(0.2, 1.0, size=k)]
 
 
+def _relu_inputs(rng, k):
+    # Signed inputs, then the kink itself: exactly 0, where the engine's ReLU has slope 0.
+    return [np.concatenate([_signed(rng, k), [0.0]])]
+
+
+def _max_inputs(rng, k):
+    # Inputs apart, then two exact ties (one at 0): on a tie the first input, a, gets the whole gradient.
+    a, b = _two_apart(rng, k)
+    tie = float(_signed(rng, 1)[0])
+    return [np.concatenate([a, [tie, 0.0]]), np.concatenate([b, [tie, 0.0]])]
+
+
 #: op -> (number of inputs, sampler of the inputs over k trials)
 _OP_SPECS = {
     "add": (2, _two_signed), "mul": (2, _two_signed), "neg": (1, _one(_signed)), "sub": (2, _two_signed),
     "div": (2, _two_signed), "pow": (1, _one(_positive)), "exp": (1, _one(_signed)), "log": (1, _one(_positive)),
-    "sin": (1, _one(_signed)), "cos": (1, _one(_signed)), "relu": (1, _one(_signed)), "tanh": (1, _one(_signed)),
-    "max": (2, _two_apart),
+    "sin": (1, _one(_signed)), "cos": (1, _one(_signed)), "relu": (1, _relu_inputs), "tanh": (1, _one(_signed)),
+    "max": (2, _max_inputs),
 }
+#: Exponents of the pow rule: on positive bases, then on negative bases (whole exponents only: a negative base
+#: has no real power 0.5).
 _EXPONENTS = (2.0, 3.0, -1.0, 0.5, 2.5)
+_NEGATIVE_BASE_EXPONENTS = (2.0, 3.0, -1.0, -2.0)
 _TRIALS = 5
+
+
+def _pow_case(rng):
+    """Bases and exponents of the pow rule: positive bases with every exponent, then negative bases."""
+    bases = np.concatenate([_positive(rng, len(_EXPONENTS)), -_positive(rng, len(_NEGATIVE_BASE_EXPONENTS))])
+    return [bases], np.array(_EXPONENTS + _NEGATIVE_BASE_EXPONENTS)
 
 
 def _build(op: str, parents, k: float):
@@ -374,7 +397,10 @@ def _rule_mistakes(op: str, slot: int, data, out, g, before, d, ks):
                     (before + g / b, "the derivative of a / b with respect to b is -a/b squared (1/b is the one "
                                      "with respect to a).")]
     elif op == "pow":
-        specific = [(before + g * ks * a ** ks, "the power rule lowers the exponent by one: k times a to the "
+        specific = [(before + g * ks * np.abs(a) ** (ks - 1), "the sign is wrong for a negative base a: a to the "
+                                                              "power k - 1 is negative when a is negative and k - 1 "
+                                                              "is odd. Use a itself, not its absolute value."),
+                    (before + g * ks * a ** ks, "the power rule lowers the exponent by one: k times a to the "
                                                 "power k - 1."),
                     (before + g * a ** (ks - 1), "the power rule has the factor k in front: k times a to the "
                                                  "power k - 1."),
@@ -393,7 +419,13 @@ def _rule_mistakes(op: str, slot: int, data, out, g, before, d, ks):
         specific = [(before + g * np.sin(a), HINT_COS), (before + g * np.cos(a), HINT_COS_NOT_COS),
                     (before - g * np.cos(a), HINT_COS_NOT_COS)]
     elif op == "relu":
-        specific = [(before + g * (a < 0), "the ReLU mask is the wrong way round: the gradient passes where the "
+        kink = a == 0
+        specific = [(before + g * (a >= 0), "at the kink, an input of exactly 0, the engine's ReLU has slope 0: "
+                                            "the gradient passes only where the input is strictly positive."),
+                    (before + g * ((a > 0) + 0.5 * kink), "at the kink, an input of exactly 0, the engine's ReLU "
+                                                           "has slope 0 (not 1/2): the gradient passes only where "
+                                                           "the input is strictly positive."),
+                    (before + g * (a < 0), "the ReLU mask is the wrong way round: the gradient passes where the "
                                            "input is positive and is blocked where it is negative."),
                     (before + g, "a ReLU blocks the gradient where its input is negative: the slope there is 0, "
                                  "not 1."),
@@ -408,8 +440,19 @@ def _rule_mistakes(op: str, slot: int, data, out, g, before, d, ks):
                     (before + g * (1 + t ** 2), "the derivative of tanh(a) is 1 MINUS tanh(a) squared.")]
     elif op == "max":
         mine, other = data[slot], data[1 - slot]
-        won = mine > other
-        specific = [(before + g, "the max routes: only the input that won (the larger one) receives the "
+        won = mine >= other if slot == 0 else mine > other    # a tie goes to the first input, a
+        tie = mine == other
+        on_tie = ("on a tie (a equal to b) the engine's max hands the whole upstream gradient to the first input, "
+                  "a, and nothing to b.")
+        if slot == 0:
+            specific = [(before + g * (mine > other), on_tie + " Your a received nothing there.")]
+        else:
+            specific = [(before + g * (mine >= other), on_tie + " Your b received it too (or instead).")]
+        specific += [
+                    (before + g * (won & ~tie) + g * tie / 2,
+                     "the max does not share, not even on a tie (a equal to b): the engine's max hands the whole "
+                     "upstream gradient to the first input, a, and nothing to b."),
+                    (before + g, "the max routes: only the input that won (the larger one) receives the "
                                  "upstream gradient; the other receives nothing."),
                     (before + g * ~won, "the max routes the gradient to the LARGER input; yours went to the "
                                         "smaller one."),
@@ -431,19 +474,42 @@ def _rule_mistakes(op: str, slot: int, data, out, g, before, d, ks):
     return specific + generic
 
 
+def _call_rule(exercise: str, op: str, rule, node, forbid, values, k):
+    """``call_student`` on one node; a crash names the inputs it happened on (a negative base, a tie, ...)."""
+    try:
+        return call_student(exercise, rule, node, forbid=forbid)
+    except CheckFailure as exc:
+        lines = str(exc).split("\n")
+        if not lines[0].startswith(f"Exercise {exercise}: your function raised"):
+            raise
+        inputs = ", ".join(f"{'ab'[j]} = {v:g}" for j, v in enumerate(values)) + (f", k = {k:g}" if op == "pow"
+                                                                                     else "")
+        lines[0] = f"Exercise {exercise}: your {op!r} rule raised {lines[0].split(' raised ', 1)[1]}"
+        lines.insert(1, f"  on the inputs {inputs}")
+        if op == "pow" and values[0] <= 0:
+            lines = [line for line in lines if not line.startswith("  hint: ")]
+            lines.insert(-1 if lines[-1].startswith("  more help") else len(lines),
+                         "  hint: a negative base has a real power, and a power rule, when k is a whole number: "
+                         "work with a itself (a logarithm of a, or a square root, needs a > 0).")
+        raise CheckFailure("\n".join(lines)) from None
+
+
 def _check_rule(exercise: str, op: str, rule, seed: int, forbid) -> None:
     n_in, sample = _OP_SPECS[op]
-    inputs, gs, befores = [], [], []
+    inputs, gs, befores, exponents = [], [], [], []
     for (case_seed,) in grading_cases(exercise, [(seed,)], k=1):
         rng = np.random.default_rng(case_seed)
-        inputs.append(sample(rng, _TRIALS))
-        gs.append(_signed(rng, _TRIALS))
-        befores.append([rng.uniform(-1.0, 1.0, size=_TRIALS) for _ in range(n_in)])
+        case, case_ks = _pow_case(rng) if op == "pow" else (sample(rng, _TRIALS), None)
+        m = case[0].size
+        inputs.append(case)
+        exponents.append(np.zeros(m) if case_ks is None else case_ks)
+        gs.append(_signed(rng, m))
+        befores.append([rng.uniform(-1.0, 1.0, size=m) for _ in range(n_in)])
     inputs = [np.concatenate([case[j] for case in inputs]) for j in range(n_in)]
     g = np.concatenate(gs)
     before = [np.concatenate([case[j] for case in befores]) for j in range(n_in)]
     trials = g.size
-    ks = np.resize(np.array(_EXPONENTS), trials) if op == "pow" else np.zeros(trials)
+    ks = np.concatenate(exponents)
     after = [np.zeros(trials) for _ in range(n_in)]
     expected = [np.zeros(trials) for _ in range(n_in)]
     local = [np.zeros(trials) for _ in range(n_in)]
@@ -456,7 +522,7 @@ def _check_rule(exercise: str, op: str, rule, seed: int, forbid) -> None:
         for j, p in enumerate(parents):
             p.grad = float(before[j][i])
         node.grad = float(g[i])
-        result = call_student(exercise, rule, node, forbid=forbid)
+        result = _call_rule(exercise, op, rule, node, forbid, [float(v[i]) for v in inputs], float(ks[i]))
         returned = returned or result is not None
         if not (isinstance(node.grad, float) and node.grad == float(g[i])):
             fail(exercise, f"your {op!r} rule changed node.grad, the upstream gradient it reads.",
@@ -480,7 +546,7 @@ def _check_rule(exercise: str, op: str, rule, seed: int, forbid) -> None:
         mistakes = _rule_mistakes(op, j, inputs, outs, g, before[j], local[j], ks)
         if returned:
             mistakes = [(before[j], HINT_RETURNED)] + mistakes
-        what = ", for a to the power k = 2, 3, -1, 0.5, 2.5" if op == "pow" else ""
+        what = ", for a to the power k = 2, 3, -1, -2, 0.5, 2.5 (a of both signs)" if op == "pow" else ""
         expect_array(exercise, f"{name}.grad after your {op!r} rule{what}", after[j], expected[j],
                      mistakes=mistakes, exact=True, rtol=1e-6, atol=1e-9,
                      hint=(f"the check set {name}.grad to a non-zero start (as if another use of {name} had "
@@ -533,13 +599,16 @@ def exercise_0_2(rules) -> None:
 def exercise_0_3(rules) -> None:
     """Check the backward rules of ``pow``, ``exp``, ``log``, ``sin`` and ``cos``.
 
-    Each rule is tested alone, then together on ``J = cos(sin(x**2) + 3 x**2)`` and on
-    ``exp(sin(x)) * log(x**2 + 1)``.
+    Each rule is tested alone (``pow`` also on negative bases, with whole exponents), then together on
+    ``J = cos(sin(x**2) + 3 x**2)``, ``x**3 - 2 x**2`` at a negative x and ``exp(sin(x)) * log(x**2 + 1)``.
     """
     ex = "0.3"
     mine = _check_rules(ex, rules, ("pow", "exp", "log", "sin", "cos"), _RULE_FORBID)
     _check_composed(ex, mine, lambda x: engine.cos(engine.sin(x ** 2) + 3 * x ** 2), (1.0,),
                     "J = cos(sin(x squared) + 3 x squared) at x = 1", _COMPOSED_HINT)
+    _check_composed(ex, mine, lambda x: x ** 3 - 2 * x ** 2, (-0.9,), "x cubed - 2 x squared at x = -0.9",
+                    "the power rule holds for a negative base too, when k is a whole number: k times a to the power "
+                    "k - 1, with a itself.")
     _check_composed(ex, mine, lambda x: engine.exp(engine.sin(x)) * engine.log(x ** 2 + 1), (0.8,),
                     "exp(sin(x)) log(x squared + 1) at x = 0.8", _COMPOSED_HINT)
     passed(ex)
@@ -548,7 +617,8 @@ def exercise_0_3(rules) -> None:
 def exercise_0_8(rules) -> None:
     """Check the backward rules of the gates ``relu``, ``tanh`` and ``max``.
 
-    Each rule is tested alone (``max`` on inputs never tied), then together on
+    Each rule is tested alone (also at the ReLU's kink, an input of exactly 0, and on exact ties of ``max``,
+    where the first input wins), then together on
     ``tanh(x) + relu(x) * max(x, y)`` and ``max(relu(x y), tanh(y) y)``.
     """
     ex = "0.8"
@@ -557,6 +627,10 @@ def exercise_0_8(rules) -> None:
                     "tanh(x) + relu(x) max(x, y) at x = 0.9, y = -0.4", _COMPOSED_HINT)
     _check_composed(ex, mine, lambda x, y: engine.maximum(engine.relu(x * y), engine.tanh(y) * y), (-1.2, 0.7),
                     "max(relu(x y), tanh(y) y) at x = -1.2, y = 0.7", _COMPOSED_HINT)
+    _check_composed(ex, mine, lambda x, y: engine.maximum(x, y) + engine.relu(x - y) * y, (0.6, 0.6),
+                    "max(x, y) + relu(x - y) y at the tie x = y = 0.6",
+                    "at a tie of max the first input gets the whole gradient, and at an input of exactly 0 the "
+                    "ReLU has slope 0; every rule adds (+=) and touches only node.parents.")
     passed(ex)
 
 
@@ -1365,6 +1439,14 @@ PLANTED_MISTAKES = [
     a.grad += node.grad * k * a.data ** k
 '''),
      "hint": "lowers the exponent by one"},
+    {"exercise": "0.3", "kind": "pow through the absolute value of a negative base",
+     "source": _rules_cell("0.3", pow='''def backward_pow(node):
+    """node = a ** k, with the constant k = node.exponent."""
+    (a,) = node.parents
+    k = node.exponent
+    a.grad += node.grad * k * abs(a.data) ** (k - 1)
+'''),
+     "hint": "not its absolute value"},
     {"exercise": "0.3", "kind": "overwrite instead of accumulate",
      "source": _rules_cell("0.3", sin='''def backward_sin(node):
     """node = sin(a)."""
@@ -1469,6 +1551,24 @@ PLANTED_MISTAKES = [
     b.grad += node.grad
 '''),
      "hint": "only the input that won"},
+    {"exercise": "0.8", "kind": "ReLU slope 1 at the kink",
+     "source": _rules_cell("0.8", relu='''def backward_relu(node):
+    """node = relu(a) = max(0, a)."""
+    (a,) = node.parents
+    if a.data >= 0:
+        a.grad += node.grad
+'''),
+     "hint": "at the kink"},
+    {"exercise": "0.8", "kind": "max tie goes to b",
+     "source": _rules_cell("0.8", max='''def backward_max(node):
+    """node = max(a, b); on a tie the first input, a, counts as the larger."""
+    a, b = node.parents
+    if a.data > b.data:
+        a.grad += node.grad
+    else:
+        b.grad += node.grad
+'''),
+     "hint": "on a tie (a equal to b)"},
     {"exercise": "0.9", "kind": "max routes to both inputs",
      "source": '''pattern_grads = {"x": -4.5, "y": 6.0, "z": 3.0, "w": 3.0}
 ''',

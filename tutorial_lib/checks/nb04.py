@@ -3,8 +3,11 @@
 Every reference is computed here, at check time: the bound from the weights
 the checker draws (seeded through :func:`grading_cases`, so a graded run uses
 weights the student never saw), and, for the ReLU network, the weights that
-``MLP.from_sizes`` draws for the requested seed and the gradient norms of
-forward/backward passes on the wine data.
+``MLP.from_sizes`` draws for the requested seed, the output and gradients of
+that reference network (the student's network must reproduce them exactly on
+the wine data and on inputs of the checker's own: labels and weights alone can
+be edited after a network is built) and the gradient norms of forward/backward
+passes on the wine data.
 
 Exercises 4.1, 4.2 and 4.5 are written; 4.3 and 4.4 are checked here.
 """
@@ -15,7 +18,7 @@ import numpy as np
 
 from ..data import load_wine_binary
 from ..mlp import MLP
-from ._common import call_student, expect_array, expect_true, fail, grading_cases, passed
+from ._common import call_student, expect_array, expect_true, fail, fmt_array, grading_cases, passed
 
 __all__ = ["exercise_4_3", "exercise_4_4", "HINTS", "PLANTED_MISTAKES"]
 
@@ -193,6 +196,94 @@ def _proportional(a, b):
     return ratios[0] if np.allclose(ratios, ratios[0], rtol=1e-9, atol=0.0) else None
 
 
+def _probe_inputs(seed):
+    """The inputs the behaviour check runs: the wine data, and 40 points of its own drawn from the case's seed."""
+    X, Y = load_wine_binary()
+    rng = np.random.default_rng([seed, 44])
+    n = 40
+    X_own = np.vstack([np.ones((1, n)), rng.normal(0.0, 1.5, size=(2, n))])
+    Y_own = (rng.uniform(size=(1, n)) < 0.5).astype(float)
+    return [("the wine data", X, Y), ("inputs of the check's own", X_own, Y_own)]
+
+
+def _run_pass(net, step, data, methods_of=None):
+    """A copy of ``net.forward(X)`` (step "forward") or of ``net.backward(Y)``'s gradients (step "backward"),
+    by the library's MLP methods on the network's state, or by ``methods_of``'s own methods."""
+    method = getattr(MLP, step) if methods_of is None else (lambda _, arg: getattr(methods_of, step)(arg))
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        result = method(net, data)
+    if step == "forward":
+        return np.array(result, dtype=np.float64, copy=True)
+    return [np.array(g, dtype=np.float64, copy=True) for g in result]
+
+
+def _equal(a, b) -> bool:
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_equal(u, v) for u, v in zip(a, b))
+    return a.shape == b.shape and np.array_equal(a, b)
+
+
+#: Hidden activations a relabelled network may really compute, and what to tell the student then.
+_LOOKALIKES = ("sigmoid", "tanh", "leaky_relu", "identity")
+
+
+def _what_it_computes(net, he, X, Y_hat) -> str:
+    """The hint for a network whose output differs: which hidden activation it really applies, if one fits."""
+    depth = len(he.weights) - 1
+    slope = getattr(net, "leaky_slope", 0.01)
+    for name in _LOOKALIKES:
+        try:
+            twin = MLP(he.weights, [name] * depth + ["sigmoid"], leaky_slope=slope)
+        except (TypeError, ValueError):
+            twin = MLP(he.weights, [name] * depth + ["sigmoid"])
+        out = _run_pass(twin, "forward", X)
+        if out.shape == Y_hat.shape and np.allclose(Y_hat, out, rtol=1e-12, atol=0.0):
+            return (f"its hidden layers compute {name}, although its list of activations says 'relu'. Renaming the "
+                    f"activations of a built network changes only the labels, not the functions its layers apply: "
+                    f"build it with ReLU hidden layers in the first place.")
+    return ("a network built with ReLU hidden layers, He initialisation and your seed computes something else: "
+            "return the network exactly as MLP.from_sizes builds it, without editing its attributes afterwards.")
+
+
+def _check_behaviour(ex, call, net, he, seed):
+    """The student's network must compute exactly what the library's ReLU + He network computes.
+
+    Names and weights can be edited after a network is built (``net.activations = [...]`` relabels the layers
+    without changing the functions they apply), so the check runs forward and backward passes on inputs of its
+    own and compares Y_hat and every dE/dW[l] with the reference network's, exactly.
+    """
+    own_methods = type(net).forward is not MLP.forward or type(net).backward is not MLP.backward or any(
+        name in vars(net) for name in ("forward", "backward", "_forward", "_backward"))
+    runs = [("", None)] + ([(" (by its own forward and backward methods)", net)] if own_methods else [])
+    for where, X, Y in _probe_inputs(seed):
+        for how, methods in runs:
+            for step, data in (("forward", X), ("backward", Y)):
+                expected = _run_pass(he, step, data)
+                try:
+                    got = _run_pass(net, step, data, methods)
+                except Exception as exc:  # noqa: BLE001 - the student's network is broken: say so
+                    text = (str(exc).strip().splitlines() or [""])[0][:110]
+                    fail(ex, f"{call}: the network fails when it runs {step} on {where}{how}.",
+                         got=f"{type(exc).__name__}: {text}",
+                         hint="return the network exactly as MLP.from_sizes builds it, without editing its "
+                              "attributes afterwards.")
+                if _equal(got, expected):
+                    continue
+                if step == "forward":
+                    summary = {}
+                    if got.shape == expected.shape and got.ndim == 2:
+                        summary = dict(expected=f"Y_hat starting {fmt_array(expected[0, :3], 6)}",
+                                       got=f"Y_hat starting {fmt_array(got[0, :3], 6)}")
+                    fail(ex, f"{call} does not compute what a ReLU network computes: on {where}{how}, its output "
+                             f"Y_hat differs from that of the library's ReLU network with He initialisation and "
+                             f"seed {seed}.", hint=_what_it_computes(net, he, X, got), **summary)
+                fail(ex, f"{call} does not compute what a ReLU network computes: on {where}{how}, its gradients "
+                         f"dE/dW[l] differ from those of the library's ReLU network with He initialisation and "
+                         f"seed {seed}, although its output is the same.",
+                     hint="return the network exactly as MLP.from_sizes builds it, without editing or overriding "
+                          "its methods.")
+
+
 def exercise_4_4(relu_network):
     """``relu_network(depth, width, seed)``: the deep network with ReLU hidden layers and He init."""
     ex = "4.4"
@@ -224,6 +315,8 @@ def exercise_4_4(relu_network):
 
         he = MLP.from_sizes(sizes, "relu", init="he", seed=seed)
         if _same_weights(net.weights, he.weights):
+            # The names and the weights are right; now what the network computes must be too.
+            _check_behaviour(ex, call, net, he, seed)
             continue
         xavier = MLP.from_sizes(sizes, "relu", init="xavier", seed=seed)
         he_hint = ("ReLU switches off about half of each layer's inputs, so with the default Xavier "
@@ -347,6 +440,16 @@ PLANTED_MISTAKES = [
         "source": _RELU_HEAD + '''    return tl.MLP.from_sizes([3] + [width] * depth + [1], "sigmoid", init="he", seed=seed)
 ''',
         "hint": "every hidden layer must use ReLU",
+    },
+    {
+        "exercise": "4.4",
+        "kind": "sigmoid network relabelled as ReLU",
+        "source": _RELU_HEAD + '''    sizes = [3] + [width] * depth + [1]
+    net = tl.MLP.from_sizes(sizes, "sigmoid", init="he", seed=seed)
+    net.activations = ["relu"] * depth + ["sigmoid"]
+    return net
+''',
+        "hint": "Renaming the activations",
     },
     {
         "exercise": "4.4",

@@ -240,27 +240,63 @@ def _sequence(exercise: str, result, count: int, what: str, names: str) -> list:
 
 
 # ---------------------------------------------------------------------------- 6.2
+def _mixed_logits(K: int, first_low: bool, seed: int) -> np.ndarray:
+    """One sample's logits from about -1000 to +1000: two near +1000 (about 1 apart, so that p is not one-hot),
+    one near -1000 (the first logit when ``first_low``), the others near 0.
+
+    Only a shift by the largest logit keeps every exponent finite here: the largest logit lies more than
+    710 above the first one and above the mean, so a softmax shifted by z_0 or by the mean overflows.
+    """
+    rng = np.random.default_rng(seed)
+    z = np.round(rng.normal(0.0, 2.0, size=K), 2)
+    high1, high2, low = rng.permutation(np.arange(1, K))[:3]
+    z[high1] = np.round(1000.0 + rng.normal(0.0, 1.0), 2)
+    z[high2] = np.round(1000.0 + rng.normal(0.0, 1.0), 2)
+    z[0 if first_low else low] = np.round(-1000.0 + rng.normal(0.0, 1.0), 2)
+    _internal(z.max() - z[0] > 720 and z.max() - z.mean() > 720, "mixed logits overflow a shift by z_0 or the mean")
+    return z
+
+
+def _logit_cases():
+    """(z, label, kind) for 6.2: ordinary logits, logits near +1000 or -1000 (a common offset, where exp
+    overflows or underflows unless a logit is subtracted first), then samples that mix +1000, 0 and -1000."""
+    cases = []
+    # (K, spread, offset, seed)
+    for K, spread, offset, seed in grading_cases("6.2", [(3, 2.0, 0.0, 621), (5, 2.0, 0.0, 622),
+                                                         (10, 2.0, 0.0, 623), (4, 3.0, 1000.0, 624),
+                                                         (6, 3.0, -1000.0, 625)]):
+        z = np.random.default_rng(seed).normal(0.0, spread, size=K) + offset
+        label = (f"the Jacobian for K = {K} logits near {offset:+.0f}" if offset
+                 else f"the Jacobian for K = {K} logits z = {fmt_array(z, 3)}")
+        cases.append((z, label, "offset" if offset else "ordinary"))
+    # (K, first logit the lowest, seed)
+    for K, first_low, seed in grading_cases("6.2", [(5, False, 626), (7, True, 627)]):
+        z = _mixed_logits(K, first_low, seed)
+        cases.append((z, f"the Jacobian for K = {K} logits z = [{', '.join(f'{v:g}' for v in z)}]", "mixed"))
+    return cases
+
+
 def exercise_6_2(softmax_jacobian_fn) -> None:
     """Check ``softmax_jacobian(z)``: the (K, K) Jacobian of softmax for one sample's logits (K,)."""
     forbid = (softmax_jacobian, numerical_jacobian, numerical_gradient, check_gradients,
               MLP.backward, MLP._backward, MLP._output_grads)
-    # (K, spread, offset, seed): ordinary logits, then logits near +1000 and -1000, where exp overflows
-    # or underflows unless the largest logit is subtracted first.
-    for K, spread, offset, seed in grading_cases("6.2", [(3, 2.0, 0.0, 621), (5, 2.0, 0.0, 622),
-                                                         (10, 2.0, 0.0, 623), (4, 3.0, 1000.0, 624),
-                                                         (6, 3.0, -1000.0, 625)]):
-        rng = np.random.default_rng(seed)
-        z = rng.normal(0.0, spread, size=K) + offset
+    for z, label, kind in _logit_cases():
+        K = z.size
         expected = softmax_jacobian(z)
-        if offset == 0.0:
+        if kind == "ordinary":
             numeric = numerical_jacobian(lambda v: softmax(v[:, None])[:, 0], z)
             _internal(relative_error(expected, numeric) < 1e-7, "softmax_jacobian vs central differences")
         got = _run("6.2", softmax_jacobian_fn, z, forbid=forbid,
                    shapes="z is one sample's logits, shape (K,); J is (K, K).")
-        label = (f"the Jacobian for K = {K} logits near {offset:+.0f}" if offset
-                 else f"the Jacobian for K = {K} logits z = {fmt_array(z, 3)}")
         arr = _as_array("6.2", label, got, expected.shape)
         if arr.shape == expected.shape and not np.all(np.isfinite(arr)):
+            if kind == "mixed":
+                fail("6.2", f"{label} has nan or inf entries.", expected="finite numbers everywhere",
+                     got=fmt_array(arr),
+                     hint="an exponential overflowed: this sample mixes logits near +1000, near 0 and near -1000. "
+                          "Subtracting the same number from every logit does not change p, but only the LARGEST "
+                          "logit keeps every exponent at or below 0; a shift by the first logit or by the mean "
+                          "still leaves e to the power of several hundred, which is inf.")
             fail("6.2", f"{label} has nan or inf entries.", expected="finite numbers everywhere",
                  got=fmt_array(arr),
                  hint="an exponential overflowed (e to the 1000 is inf) or underflowed to 0 then 0/0. Softmax "
@@ -1100,6 +1136,9 @@ PLANTED_MISTAKES = [
      "source": _DEF_6_2 + "    p = tl.softmax(z.reshape(-1, 1))[:, 0]\n    return np.diag(p) - p @ p\n"},
     {"exercise": "6.2", "kind": "softmax without the max shift (large logits)", "hint": "an exponential overflowed",
      "source": _DEF_6_2 + "    p = np.exp(z) / np.exp(z).sum()\n    return np.diag(p) - np.outer(p, p)\n"},
+    {"exercise": "6.2", "kind": "softmax shifted by the first logit (mixed logits)",
+     "hint": "a shift by the first logit or by the mean",
+     "source": _DEF_6_2 + "    e = np.exp(z - z[0])\n    p = e / e.sum()\n    return np.diag(p) - np.outer(p, p)\n"},
     {"exercise": "6.4", "kind": "missing 1/n", "hint": "the 1/n is missing",
      "source": _DEF_6_4 + "    return Y_hat - Y\n"},
     {"exercise": "6.4", "kind": "gradient w.r.t. Y_hat", "hint": "that is dE/dY_hat",

@@ -104,8 +104,9 @@ HINTS = {
         "z_i.",
         "The derivative of z_j with respect to z_i is delta_ij; the derivative of the log of the sum with "
         "respect to z_i is p_i, the same for every row j.",
-        "Equivalently, divide row j of the softmax Jacobian by p_j. Every row is the unit vector e_j minus the "
-        "whole probability vector p: the same p, laid out along the row, in every row.",
+        "Equivalently, on paper, divide row j of the softmax Jacobian by p_j (in code that division fails where "
+        "p_j is 0 in floating point, for a logit far below the others). Every row is the unit vector e_j minus "
+        "the whole probability vector p: the same p, laid out along the row, in every row.",
     ],
 }
 
@@ -471,18 +472,76 @@ def exercise_8_8(composite_jacobian) -> None:
 
 
 # ---------------------------------------------------------------------------- 8.10 and 8.11
+def _mixed_logits(K: int, first_low: bool, seed: int) -> np.ndarray:
+    """One sample's logits from about -1000 to +1000: two near +1000 (about 1 apart, so p is not one-hot), one
+    near -1000 (the first logit when ``first_low``), the others near 0.  The largest logit lies more than 710
+    above the first one and above the mean: a softmax shifted by z_0 or by the mean overflows, one shifted by
+    the largest logit stays finite."""
+    rng = np.random.default_rng(seed)
+    z = np.round(rng.normal(0.0, 2.0, size=K), 2)
+    high1, high2, low = rng.permutation(np.arange(1, K))[:3]
+    z[high1] = np.round(1000.0 + rng.normal(0.0, 1.0), 2)
+    z[high2] = np.round(1000.0 + rng.normal(0.0, 1.0), 2)
+    z[0 if first_low else low] = np.round(-1000.0 + rng.normal(0.0, 1.0), 2)
+    if not (z.max() - z[0] > 720 and z.max() - z.mean() > 720):
+        raise RuntimeError("internal error in the checker: mixed logits that a shifted softmax survives")
+    return z
+
+
+#: Samples that mix very large and very small logits (the first one far below the others in the second): only
+#: a softmax that subtracts the largest logit gets them right; one shifted by z_0, the mean or the median
+#: overflows.
+_MIXED_PUBLIC = (np.array([0.0, 1000.0, 999.0, -1000.0, 1.0]), np.array([-1000.0, 2.0, 1.0, 0.5]))
+
+
 def _logits(exercise):
-    cases = [np.array([0.5, -1.0, 2.0]), np.array([1000.0, 999.0, 998.0, 997.0])]
+    """(z, mixed): ordinary logits, logits near +1000, then samples mixing +1000, 0 and -1000."""
+    cases = [(np.array([0.5, -1.0, 2.0]), False), (np.array([1000.0, 999.0, 998.0, 997.0]), False)]
     for K, scale, seed in grading_cases(exercise, [(4, 2.0, 101), (6, 1.5, 102), (2, 1.0, 103)]):
-        cases.append(np.random.default_rng(seed).normal(0.0, scale, size=K))
+        cases.append((np.random.default_rng(seed).normal(0.0, scale, size=K), False))
+    cases += [(z.copy(), True) for z in _MIXED_PUBLIC]
+    for K, first_low, seed in grading_cases(exercise, [(5, False, 104), (6, True, 105)], k=2)[2:]:
+        cases.append((_mixed_logits(K, first_low, seed), True))
     return cases
+
+
+def _call_softmax_answer(ex, fn, z, name):
+    """The student's (K, K) answer for logits z; nan or inf entries are named, with the max shift as the cure."""
+    with np.errstate(all="ignore"):   # an overflow gives inf or nan, named below, not a warning on stderr
+        got = call_student(ex, fn, z.copy(), forbid=(softmax_jacobian,) + _NUMERICAL)
+    K = z.size
+    arr = _as_result_array(ex, name, got, (K, K), allow_nonfinite=True)
+    if arr.shape == (K, K) and not np.all(np.isfinite(arr)):
+        zero = _softmax_vector(z) == 0.0
+        bad_rows = ~np.isfinite(arr).all(axis=1)
+        if ex == "8.11" and zero.any() and np.array_equal(bad_rows, zero):
+            js = [str(int(j)) for j in np.flatnonzero(zero)]
+            rows = f"row {js[0]}" if len(js) == 1 else f"rows {', '.join(js[:-1])} and {js[-1]}"
+            fail(ex, f"{name}: {rows} {'has' if len(js) == 1 else 'have'} nan or inf entries.",
+                 expected="finite numbers everywhere", got=fmt_array(arr),
+                 hint=f"p_j is 0 in floating point for {rows} (a logit far below the largest), so "
+                      f"dividing row j of the softmax Jacobian by p_j is 0 divided by 0. log p_j itself is finite: "
+                      f"differentiate log p_j = z_j - log(sum over m of exp(z_m)) directly, with no division by p_j.")
+        fail(ex, f"{name} has nan or inf entries.", expected="finite numbers everywhere", got=fmt_array(arr),
+             hint="an exponential overflowed: e to the power of several hundred is inf. Subtracting the same "
+                  "number from every logit does not change p, but only the LARGEST logit keeps every exponent at "
+                  "or below 0 (a shift by the first logit or by the mean does not, when the logits mix +1000 and "
+                  "-1000); the library's softmax does this.")
+    return got
+
+
+def _logits_name(what, z, mixed):
+    if mixed:
+        return f"{what} for K = {z.size} logits z = [{', '.join(f'{v:g}' for v in z)}]"
+    return f"{what} for K = {z.size} logits"
 
 
 def exercise_8_10(softmax_jacobian_sheet) -> None:
     """``softmax_jacobian_sheet(z)`` returns ``J[j, i] = d p_j / d z_i``, shape (K, K)."""
     ex = "8.10"
-    for z in _logits(ex):
-        got = call_student(ex, softmax_jacobian_sheet, z.copy(), forbid=(softmax_jacobian,) + _NUMERICAL)
+    for z, mixed in _logits(ex):
+        name = _logits_name("the Jacobian", z, mixed)
+        got = _call_softmax_answer(ex, softmax_jacobian_sheet, z, name)
         p = _softmax_vector(z)
         K = z.size
         expected = np.diag(p) - np.outer(p, p)
@@ -507,7 +566,7 @@ def exercise_8_10(softmax_jacobian_sheet) -> None:
             (np.zeros((K, K)), "every entry is 0: the softmax was taken over the wrong axis (every probability is 1 "
                                "when each logit is its own sample); lay out the K logits as one column."),
         ]
-        expect_array(ex, f"the Jacobian for K = {K} logits", got, expected, mistakes=mistakes, exact=True,
+        expect_array(ex, name, got, expected, mistakes=mistakes, exact=True,
                      hint="J[j, i] = p_j (delta_ij - p_i): the derivative of probability j with respect to logit i.")
     passed(ex)
 
@@ -515,8 +574,9 @@ def exercise_8_10(softmax_jacobian_sheet) -> None:
 def exercise_8_11(log_softmax_jacobian) -> None:
     """``log_softmax_jacobian(z)`` returns ``G[j, i] = d log p_j / d z_i``, shape (K, K)."""
     ex = "8.11"
-    for z in _logits(ex):
-        got = call_student(ex, log_softmax_jacobian, z.copy(), forbid=(softmax_jacobian,) + _NUMERICAL)
+    for z, mixed in _logits(ex):
+        name = _logits_name("the log-softmax Jacobian", z, mixed)
+        got = _call_softmax_answer(ex, log_softmax_jacobian, z, name)
         p = _softmax_vector(z)
         K = z.size
         expected = np.eye(K) - p[None, :]
@@ -531,7 +591,7 @@ def exercise_8_11(log_softmax_jacobian) -> None:
             (np.eye(K) - np.outer(p, p), "the product p_j p_i belongs to the softmax Jacobian; the log's derivative "
                                          "divides row j by p_j, which removes a factor p_j."),
         ]
-        expect_array(ex, f"the log-softmax Jacobian for K = {K} logits", got, expected, mistakes=mistakes, exact=True,
+        expect_array(ex, name, got, expected, mistakes=mistakes, exact=True,
                      hint="differentiate log p_j = z_j - log(sum over m of exp(z_m)) with respect to z_i, or divide "
                           "the rows of the softmax Jacobian.")
     passed(ex)
@@ -636,4 +696,10 @@ PLANTED_MISTAKES = [
     ### END SOLUTION
 ''',
      "hint": "the sheet's index slip"},
+    {"exercise": "8.11", "kind": "softmax shifted by the mean (mixed logits)",
+     "source": _LOG_SOFTMAX_HEAD + '''    e = np.exp(z - z.mean())
+    return np.eye(z.size) - (e / e.sum())[None, :]
+    ### END SOLUTION
+''',
+     "hint": "has nan or inf entries"},
 ]
