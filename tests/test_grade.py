@@ -249,3 +249,26 @@ def test_an_empty_folder_and_a_missing_course_are_said_plainly(tmp_path, capsys)
     code = main(["grade", str(tmp_path / "empty"), "--out", str(tmp_path / "out"), "--solutions",
                  str(tmp_path / "nothing")])
     assert code == 2 and "no solution notebooks" in capsys.readouterr().out
+
+
+def test_a_correct_course_notebook_gets_every_point(tmp_path, capsys):
+    """A real notebook of the course, every answer the solution's, graded as root would grade it: its
+    set-up imports (numpy, scikit-learn, matplotlib, the standard library) all work in the limited
+    kernel, and every code exercise scores."""
+    name = "01_logistic_warmup.ipynb"
+    solution = tmp_path / "solutions" / name
+    solution.parent.mkdir()
+    shutil.copy(Path(__file__).resolve().parents[1] / "solutions" / name, solution)
+    build_notebooks([solution])
+    nb = nbformat.read(target_path(solution), as_version=4)
+    answers = {c.id: c.source for c in nbformat.read(solution, as_version=4).cells}
+    for cells in nb.metadata["tutorial_lib"]["exercise_cells"].values():
+        if "check" in cells:
+            next(c for c in nb.cells if c.id == cells["answer"]).source = answers[cells["answer"]]
+    (tmp_path / "subs" / "ada").mkdir(parents=True)
+    nbformat.write(nb, tmp_path / "subs" / "ada" / name)
+    code, summary = _grade(capsys, tmp_path / "subs", tmp_path / "out")
+    rows = [r for r in _rows(tmp_path / "out") if r["kind"] == "code"]
+    assert code == 0 and rows and all(r["status"] == "passed" for r in rows), summary
+    report = json.loads(next((tmp_path / "out" / ".cache" / "ada").glob("*.json")).read_text())["report"]
+    assert report["other_errors"] == [] and report["tampering"] == []

@@ -48,7 +48,8 @@ def _give_up_root() -> None:
     Python's own files may sit where ``nobody`` cannot reach them (under ``/root``,
     as pyenv puts them).  An open directory is reachable through
     ``/proc/self/fd/N`` whatever the permissions of its parents, so every such
-    ``sys.path`` entry is replaced by its open descriptor first.
+    ``sys.path`` entry, and every such folder of a package already imported, is
+    replaced by its open descriptor first.
     """
     import os
     import stat
@@ -63,9 +64,20 @@ def _give_up_root() -> None:
                 return True
             path = os.path.dirname(path)
 
-    for index, entry in enumerate(list(sys.path)):
+    opened = {}
+
+    def through_fd(entry: str) -> str:
         if entry and os.path.isdir(entry) and not reachable(entry):
-            sys.path[index] = f"/proc/self/fd/{os.open(entry, os.O_RDONLY | os.O_DIRECTORY)}"
+            if entry not in opened:
+                opened[entry] = f"/proc/self/fd/{os.open(entry, os.O_RDONLY | os.O_DIRECTORY)}"
+            return opened[entry]
+        return entry
+
+    sys.path[:] = [through_fd(entry) for entry in sys.path]
+    for module in list(sys.modules.values()):  # packages already imported find their submodules here
+        path = getattr(module, "__path__", None)
+        if isinstance(path, list):
+            path[:] = [through_fd(entry) for entry in path]
     sys.path_importer_cache.clear()
     here = os.getcwd()  # the kernel's own folder, handed to nobody by the worker
     os.environ.update(HOME=here, MPLCONFIGDIR=here, XDG_CACHE_HOME=here)
