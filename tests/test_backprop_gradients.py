@@ -144,3 +144,54 @@ def test_numerical_jacobian_of_a_linear_map_is_its_matrix():
     assert J.shape == (4, 3)
     np.testing.assert_allclose(J, A, rtol=1e-8, atol=1e-8)
     np.testing.assert_array_equal(z, [0.3, -1.2, 2.0])  # the point is not modified
+
+
+# --------------------------------------------------------------------------- the ReLU family's own backward
+
+@pytest.mark.parametrize("hidden_bias", [False, True])
+def test_zero_initialised_relu_layer_passes_no_gradient_to_its_weights(hidden_bias):
+    """f[1] = 0 everywhere when W[1] = 0, and ReLU'(0) = 1[0 > 0] = 0 (the tutorial's convention):
+    the first layer's gradient is exactly zero, however large the gradient that reaches a[1]."""
+    rng = np.random.default_rng(0)
+    X, Y = _data(rng, 2, 7, 1, "bce")
+    W2 = rng.normal(size=(4 + hidden_bias, 1)) + 2.0  # non-zero: dE/da[1] = W[2] dE/df[2] is not 0
+    net = tl.MLP([np.zeros((3, 4)), W2], ["relu", "sigmoid"], hidden_bias=hidden_bias)
+    net.forward(X)
+    grads = net.backward(Y)
+    assert np.all(net.f[0] == 0.0)
+    assert np.all(net.grad_a[0] != 0.0), "the test needs a non-zero gradient arriving at a[1]"
+    np.testing.assert_array_equal(net.grad_f[0], 0.0)
+    np.testing.assert_array_equal(grads[0], 0.0)
+
+
+@pytest.mark.parametrize("slope", [0.0, 0.2, 0.5, 1.0])
+def test_zero_initialised_leaky_relu_layer_uses_its_slope_at_zero(slope):
+    """Leaky ReLU'(0) = a (the tutorial's 1 if s > 0 else a): dE/df[1] = a dE/da[1] exactly."""
+    rng = np.random.default_rng(1)
+    X, Y = _data(rng, 2, 6, 1, "bce")
+    net = tl.MLP([np.zeros((3, 3)), rng.normal(size=(3, 1)) + 2.0], ["leaky_relu", "sigmoid"], leaky_slope=slope)
+    net.forward(X)
+    grads = net.backward(Y)
+    np.testing.assert_array_equal(net.grad_f[0], slope * net.grad_a[0])
+    np.testing.assert_allclose(grads[0], X @ (slope * net.grad_a[0]).T, rtol=1e-15, atol=0)
+
+
+@pytest.mark.parametrize("slope", [0.0, 0.05, 0.3, 1.0, 2.5])
+@pytest.mark.parametrize("hidden_bias", [False, True])
+def test_leaky_relu_backward_uses_the_networks_slope(slope, hidden_bias):
+    """The network's own Leaky ReLU backward, for slopes other than the default 0.01, against
+    central differences and against the public derivative tl.leaky_relu_grad."""
+    seed = zlib.crc32(repr((slope, hidden_bias)).encode())
+    rng = np.random.default_rng(seed)
+    X, Y = _data(rng, 3, 9, 1, "bce")
+    net = tl.MLP.from_sizes([4, 5, 4, 1], ["leaky_relu", "leaky_relu", "sigmoid"], init="normal",
+                            seed=rng, hidden_bias=hidden_bias, leaky_slope=slope)
+    net.forward(X)
+    net.backward(Y)
+    for f in net.f[:-1]:
+        assert (f < 0).any() and (f > 0).any(), "the test needs units on both sides of the kink"
+    for i in range(2):
+        np.testing.assert_allclose(net.grad_f[i], net.grad_a[i] * tl.leaky_relu_grad(net.f[i], a=slope),
+                                   rtol=1e-15, atol=0)
+    report = tl.check_gradients(net, X, Y)
+    assert report.max_error < TOLERANCE, str(report)

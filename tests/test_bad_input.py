@@ -199,3 +199,16 @@ def test_saturated_network_loss_uses_logits():
     net.forward(X)
     (g,) = net.backward(np.array([[0.0]]))
     assert g[0, 0] == pytest.approx(1.0, rel=1e-12)  # (Y_hat - Y) * X, no 1/(1 - Y_hat) blow-up
+
+
+def test_softmax_network_on_samples_far_apart_stays_finite_and_learns():
+    """Each sample's logits are shifted by their own maximum: a sample whose logits lie 2000 below
+    another's keeps a proper probability vector, a finite loss and a finite gradient."""
+    X = tl.add_bias_row(np.array([[0.0, 1.0, -2000.0, 1500.0], [1.0, 0.0, -2000.0, -300.0]]))
+    Y = np.eye(2)[:, [0, 1, 0, 1]]
+    net = tl.MLP([np.array([[0.0, 0.5], [1.0, 0.0], [0.0, 1.0]])], ["softmax"])
+    P = net.forward(X)
+    assert np.all(np.isfinite(P)) and np.allclose(P.sum(axis=0), 1.0, rtol=1e-15)
+    assert P[1, 2] == pytest.approx(1 / (1 + np.exp(-0.5)), rel=1e-14)  # logits (-2000, -1999.5)
+    history = net.fit(X, Y, lr=1e-4, epochs=3, loss="softmax_ce")
+    assert np.all(np.isfinite(history)) and np.all(np.isfinite(net.weights[0]))

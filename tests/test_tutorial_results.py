@@ -1,4 +1,8 @@
-"""The tutorial's own results (seed document 000, parts A and B) as tests."""
+"""The tutorial's own results (seed document 000, parts A and B) and the worked pass of the answer
+sheet (seed document 001, with its mistake corrected) as tests, against numbers computed here."""
+
+import math
+import statistics
 
 import numpy as np
 import pytest
@@ -53,11 +57,11 @@ def test_closed_form_dE_dW11_of_part_B(y0, alpha, beta):
     # Make sure hidden unit 1 is active so that the indicator is 1 and the formula is non-trivial.
     if (W1.T @ x)[1, 0] <= 0:
         net.weights[0][:, 1] *= -1
-    y_hat = net.forward(x)[0, 0]
+    net.forward(x)
     grads = net.backward(np.array([[y0]]), alpha=alpha, beta=beta)
     f1 = net.f[0]
     f2 = net.f[1][0, 0]
-    s = tl.sigmoid(f2)
+    s = y_hat = _sigma(float(f2))  # by hand, not the library's sigmoid
     closed = ((-alpha * y0 / y_hat + beta * (1 - y0) / (1 - y_hat)) * s * (1 - s)
               * net.weights[1][1, 0] * float(f1[1, 0] > 0) * x[1, 0])
     assert grads[0][1, 1] == pytest.approx(closed, rel=1e-12)
@@ -121,3 +125,90 @@ def test_mlp_loss_from_logits_matches_the_public_losses():
     net4 = tl.MLP.from_sizes([5, 4, 3], ["sigmoid", "identity"], seed=2)
     assert net4.loss(X, T, loss="mse", l2=0.2) == pytest.approx(
         tl.mse_loss(net4.forward(X), T) + 0.2 * sum((W ** 2).sum() for W in net4.weights), rel=1e-12)
+
+
+# --------------------------------------------------------------------------- numbers computed by hand
+# Each expected number below is computed here, in plain Python floats (math.exp, math.log) from the
+# formulas written out, never taken from a run of the library: the library must then agree with it.
+
+def _sigma(t: float) -> float:
+    return 1.0 / (1.0 + math.exp(-t)) if t >= 0 else math.exp(t) / (1.0 + math.exp(t))
+
+
+def _wine_by_hand():
+    """Notebook 01's data from scikit-learn's raw table: cultivars class_0 (label 1) and class_1
+    (label 0), features colour intensity (column 9) and alcohol (column 0), each standardised
+    with its population mean and standard deviation over the 130 wines."""
+    from sklearn.datasets import load_wine
+
+    raw = load_wine()
+    rows = [(list(x), int(t)) for x, t in zip(raw.data, raw.target) if t <= 1]
+    columns = []
+    for j in (9, 0):
+        values = [float(x[j]) for x, _ in rows]
+        mean = statistics.fmean(values)
+        std = statistics.pstdev(values, mu=mean)
+        columns.append([(v - mean) / std for v in values])
+    labels = [1.0 if t == 0 else 0.0 for _, t in rows]
+    return columns, labels
+
+
+def test_wine_demo_loss_of_notebook_01_by_hand():
+    """E at W_demo = (0, 1, 1) on the wine data, which notebook 01 prints as 0.2663."""
+    (colour, alcohol), labels = _wine_by_hand()
+    n = len(labels)
+    E = -sum(y * math.log(_sigma(c + a)) + (1 - y) * math.log(1 - _sigma(c + a))
+             for c, a, y in zip(colour, alcohol, labels)) / n
+    assert round(E, 4) == 0.2663
+    X, Y = tl.load_wine_binary()
+    np.testing.assert_allclose(X, [[1.0] * n, colour, alcohol], rtol=1e-13, atol=1e-14)
+    np.testing.assert_array_equal(Y[0], labels)
+    W_demo = np.array([[0.0], [1.0], [1.0]])
+    assert tl.bce_loss(tl.sigmoid(W_demo.T @ X), Y) == pytest.approx(E, rel=1e-13)
+    assert tl.MLP([W_demo], ["sigmoid"]).loss(X, Y) == pytest.approx(E, rel=1e-13)
+    # At W = 0 every wine gets 1/2 and E = log 2.
+    assert tl.MLP([np.zeros((3, 1))], ["sigmoid"]).loss(X, Y) == pytest.approx(math.log(2.0), rel=1e-15)
+
+
+# The worked forward/backward pass of the answer sheet (seed document 001, question 13 d): three
+# samples x = (1, x1, x2) with the bias first, hidden units j = 1..3 with weights w_j, a linear
+# output y_hat = v1 + sum_j v_{j+1} z_j, and L = sum_k (y_hat_k - y_k)^2.
+SHEET_X = [(1.0, 1.0, 2.0), (1.0, 1.0, 3.0), (1.0, 2.0, 2.0)]          # samples
+SHEET_W = [(0.01, 0.02, 0.03), (0.03, 0.01, 0.02), (0.02, 0.03, 0.01)]  # w_j: bias, x1, x2 weights
+SHEET_V = (0.01, 0.02, 0.03, 0.04)
+SHEET_Y = (8.0, 11.0, 10.0)
+
+
+def _sheet_by_hand():
+    z = [[_sigma(sum(w * x for w, x in zip(SHEET_W[j], SHEET_X[k]))) for k in range(3)] for j in range(3)]
+    y_hat = [SHEET_V[0] + sum(SHEET_V[j + 1] * z[j][k] for j in range(3)) for k in range(3)]
+    L = sum((yh - y) ** 2 for yh, y in zip(y_hat, SHEET_Y))
+    dL_dyhat = [2.0 * (yh - y) for yh, y in zip(y_hat, SHEET_Y)]
+    dL_dv = [sum(dL_dyhat)] + [sum(dL_dyhat[k] * z[j][k] for k in range(3)) for j in range(3)]
+    dL_dw = [[sum(dL_dyhat[k] * SHEET_V[j + 1] * z[j][k] * (1 - z[j][k]) * SHEET_X[k][m] for k in range(3))
+              for m in range(3)] for j in range(3)]  # dL_dw[j][m]: unit j, input m
+    return z, y_hat, L, dL_dv, dL_dw
+
+
+def test_worked_forward_pass_of_the_answer_sheet_by_hand():
+    z, y_hat, L, dL_dv, dL_dw = _sheet_by_hand()
+    # The correct predictions; the sheet's 0.0574 / 0.0570 / 0.0569 use its hidden activations
+    # transposed (unit and sample swapped), as the same hand computation shows.
+    assert [round(v, 5) for v in y_hat] == [0.05675, 0.05715, 0.05722]
+    transposed = [SHEET_V[0] + sum(SHEET_V[j + 1] * z[k][j] for j in range(3)) for k in range(3)]
+    assert [round(v, 4) for v in transposed] == [0.0574, 0.0570, 0.0569]
+    assert round(L, 5) == 281.70005
+
+    X = np.array(SHEET_X).T                       # columns are samples, bias row first
+    W1 = np.array(SHEET_W).T                      # column j holds w_j
+    v = np.array(SHEET_V)[:, None]
+    Y = np.array([SHEET_Y])
+    net = tl.MLP([W1, v], ["sigmoid", "identity"], hidden_bias=True)
+    np.testing.assert_allclose(net.forward(X)[0], y_hat, rtol=1e-14)
+    np.testing.assert_allclose(net.a[0], z, rtol=1e-15)
+    n = 3
+    assert 2 * n * net.loss(X, Y, loss="mse") == pytest.approx(L, rel=1e-14)  # the library's 1/(2n)
+    net.forward(X)
+    dW1, dv = [2 * n * g for g in net.backward(Y, loss="mse")]
+    np.testing.assert_allclose(dv[:, 0], dL_dv, rtol=1e-13)
+    np.testing.assert_allclose(dW1, np.array(dL_dw).T, rtol=1e-12)

@@ -72,9 +72,43 @@ def bce_loss(Y_hat, Y, alpha: float = 1.0, beta: float = 1.0) -> float:
 
 
 def _bce_loss(Y_hat, Y, alpha, beta):
+    # -(alpha Y log P + beta (1 - Y) log(1 - P)), in two buffers instead of eight temporaries.
     P = np.clip(Y_hat, EPS, 1.0 - EPS)
     n = Y.shape[1]
-    return float(-(alpha * Y * np.log(P) + beta * (1.0 - Y) * np.log1p(-P)).sum() / n)
+    t = np.multiply(alpha, Y)
+    t *= np.log(P)
+    u = np.subtract(1.0, Y)
+    u *= beta
+    np.negative(P, out=P)
+    np.log1p(P, out=P)
+    u *= P
+    t += u
+    return float(-t.sum() / n)
+
+
+def _bce_loss_from_logits(F, Y, alpha, beta):
+    """:func:`bce_loss` of ``Y_hat = sigmoid(F)``, computed from the logits ``F``.
+
+    ``-log(sigma(F)) = softplus(-F)`` and ``-log(1 - sigma(F)) = softplus(F)``, with
+    ``softplus(x) = max(x, 0) + log1p(exp(-|x|))``: exact where ``sigma(F)`` rounds
+    to 0 or 1 (no clipping, no log of 0), and the two share one exponential.
+    """
+    n = Y.shape[1]
+    common = np.abs(F)
+    np.negative(common, out=common)
+    np.exp(common, out=common)
+    np.log1p(common, out=common)  # log1p(exp(-|F|)), in (0, log 2]
+    pos = np.maximum(F, 0.0)      # softplus(F) = max(F, 0) + common
+    pos += common
+    neg = np.maximum(-F, 0.0)     # softplus(-F) = max(-F, 0) + common
+    neg += common
+    t = np.multiply(alpha, Y)     # alpha Y softplus(-F) + beta (1 - Y) softplus(F)
+    t *= neg
+    u = np.subtract(1.0, Y)
+    u *= beta
+    u *= pos
+    t += u
+    return float(t.sum() / n)
 
 
 def bce_grad(Y_hat, Y, alpha: float = 1.0, beta: float = 1.0) -> np.ndarray:
@@ -87,10 +121,19 @@ def bce_grad(Y_hat, Y, alpha: float = 1.0, beta: float = 1.0) -> np.ndarray:
     return _bce_grad(Y_hat, Y, alpha, beta)
 
 
-def _bce_grad(Y_hat, Y, alpha, beta):
+def _bce_grad(Y_hat, Y, alpha, beta, out=None):
+    # (-alpha Y / P + beta (1 - Y) / (1 - P)) / n, in place on two buffers.
     P = np.clip(Y_hat, EPS, 1.0 - EPS)
     n = Y.shape[1]
-    return (-alpha * Y / P + beta * (1.0 - Y) / (1.0 - P)) / n
+    g = np.multiply(-alpha, Y, out=out)
+    g /= P
+    np.subtract(1.0, P, out=P)
+    t = np.subtract(1.0, Y)
+    t *= beta
+    t /= P
+    g += t
+    g /= n
+    return g
 
 
 def _ce_inputs(Y_hat, Y):
@@ -124,8 +167,23 @@ def softmax_ce_grad(Y_hat, Y) -> np.ndarray:
     return _softmax_ce_grad(Y_hat, Y)
 
 
-def _softmax_ce_grad(Y_hat, Y):
-    return -Y / np.clip(Y_hat, EPS, 1.0) / Y.shape[1]
+def _softmax_ce_grad(Y_hat, Y, out=None):
+    # -Y / P / n written as (Y / P) / (-n): the same numbers, in one buffer.
+    g = np.clip(Y_hat, EPS, 1.0, out=out)
+    np.divide(Y, g, out=g)
+    g /= -Y.shape[1]
+    return g
+
+
+def _softmax_ce_loss_from_logits(F, Y):
+    """:func:`softmax_ce_loss` of ``Y_hat = softmax(F)``, from the logits: ``log p = F - logsumexp(F)``
+    per column, so a probability that rounds to 0 still costs its true (finite) amount."""
+    log_p = np.subtract(F, F.max(axis=0, keepdims=True))
+    e = np.exp(log_p)
+    lse = np.log(e.sum(axis=0, keepdims=True))
+    log_p -= lse
+    log_p *= Y
+    return float(-log_p.sum() / Y.shape[1])
 
 
 def mse_loss(Y_hat, Y) -> float:
@@ -150,5 +208,7 @@ def mse_grad(Y_hat, Y) -> np.ndarray:
     return _mse_grad(Y_hat, Y)
 
 
-def _mse_grad(Y_hat, Y):
-    return (Y_hat - Y) / Y.shape[1]
+def _mse_grad(Y_hat, Y, out=None):
+    g = np.subtract(Y_hat, Y, out=out)
+    g /= Y.shape[1]
+    return g

@@ -16,19 +16,30 @@ With ``hidden_bias=True`` a row of ones is put on top of each hidden
 activation before it enters the next layer, so ``W[l]`` for ``l >= 2`` has
 ``fan_in = n_{l-1} + 1`` and its row 0 holds that layer's biases.  The ones are
 never materialised: ``f = W[1:].T @ a + W[0]`` is the same product without a copy.
+
+Speed: a pass writes every result into an array of the network's previous pass
+that nothing else holds any more (see ``_Workspace``), the activations work in
+place with numpy's vectorised ``exp``, and backward multiplies each layer's
+``dE/da`` by ``g'(f)`` in place, so that a pass allocates (almost) nothing.  What
+a caller holds is never overwritten: an array that anyone else refers to is left
+alone and a new one takes its place.
 """
 
 from __future__ import annotations
 
 import numbers
+import sys
 
 import numpy as np
 
 from ._validation import (
     as_matrix, check_binary_labels, check_one_hot, check_probabilities, check_scalar, fmt_shape,
 )
-from .activations import _make_registry
-from .losses import LOSSES, _bce_grad, _bce_loss, _mse_grad, _mse_loss, _softmax_ce_grad, _softmax_ce_loss
+from .activations import _make_registry, _sigmoid_of_negated
+from .losses import (
+    LOSSES, _bce_grad, _bce_loss, _bce_loss_from_logits, _mse_grad, _mse_loss, _softmax_ce_grad,
+    _softmax_ce_loss, _softmax_ce_loss_from_logits,
+)
 
 __all__ = ["MLP", "INITS"]
 
@@ -36,9 +47,77 @@ __all__ = ["MLP", "INITS"]
 INITS = ("xavier", "he", "normal")
 
 
-def _softplus(x: np.ndarray) -> np.ndarray:
-    # log(1 + exp(x)) without overflow.
-    return np.logaddexp(0.0, x)
+# ---------------------------------------------------------------------------
+# Buffers: forward and backward write every array into one the network made
+# before, when nothing else holds it any more.  A deep network makes about a
+# hundred arrays per pass; new ones cost the allocator's page faults, which on
+# the 50-layer network of notebook 04 take about as long as all its exponentials.
+# ---------------------------------------------------------------------------
+
+def _refcount(pool: dict, key) -> int:
+    # Always called the same way, so that every count includes the same references
+    # of its own (the dict's, ``item``'s and the argument's, where the interpreter counts it).
+    item = pool[key]
+    return sys.getrefcount(item)
+
+
+def _alone() -> int:
+    """What _refcount reports for an array that only its dict holds, measured now."""
+    return _refcount({0: np.empty(0)}, 0)
+
+
+def _counts_holders() -> bool:
+    # Reference counts tell whether anything else holds an array only where one more
+    # holder shows as one more count (CPython); elsewhere the network never reuses.
+    pool = {0: np.empty(0)}
+    alone = _refcount(pool, 0)
+    extra = pool[0]  # noqa: F841 (a second holder, for the check)
+    return _refcount(pool, 0) == alone + 1
+
+
+_REUSE = _counts_holders()
+
+#: Workspace arrays with one column per sample (the others are shaped like weights).
+_PER_SAMPLE = {"f", "a", "ga", "gf", "scratch"}
+
+
+class _Workspace:
+    """The arrays of a network's last passes, handed out again once nothing else holds them.
+
+    ``get(kind, layer, shape)`` returns the array of that slot if it has that
+    shape and its reference count says that only this pool holds it: no caller,
+    no list of an earlier pass, no view.  Otherwise it makes a new array, which
+    takes the slot; the old one stays with whoever holds it, unchanged.  So an
+    array a caller kept never changes under them.  Slots are kept for the two
+    most recent batch sizes (a mini-batch and the full data in ``fit``).
+    """
+
+    def __init__(self):
+        self._slots = {}
+        self._sizes = []
+        self._alone = None
+
+    def use(self, n: int) -> None:
+        """A pass over ``n`` samples begins: note the count of an unheld array (measured
+        afresh, so that a tracer or debugger that adds references to every frame's locals
+        adds them to the reference too), and forget the slots of older sizes."""
+        self._alone = _alone() if _REUSE else None
+        if n in self._sizes:
+            return
+        self._sizes.append(n)
+        if len(self._sizes) > 2:
+            old = self._sizes.pop(0)
+            self._slots = {key: buf for key, buf in self._slots.items()
+                           if key[0] not in _PER_SAMPLE or key[2][-1] != old}
+
+    def get(self, kind: str, layer: int, shape: tuple) -> np.ndarray:
+        key = (kind, layer, shape)
+        slots = self._slots
+        # No local name may hold the array while it is counted.
+        if key in slots and self._alone is not None and _refcount(slots, key) == self._alone:
+            return slots[key]
+        buf = slots[key] = np.empty(shape)
+        return buf
 
 
 class MLP:
@@ -67,7 +146,8 @@ class MLP:
         activation of layer ``i + 1``, each of shape ``(n_{i+1}, n)``.
     grad_W, grad_f, grad_a : list of ndarray
         After :meth:`backward`: ``dE/dW``, ``dE/df`` and ``dE/da`` of layer
-        ``i + 1``, each with the shape of what it differentiates.
+        ``i + 1``, each with the shape of what it differentiates (``grad_a`` is
+        worked out when first read, from the weights as backward saw them).
 
     Examples
     --------
@@ -185,8 +265,49 @@ class MLP:
         return f"MLP({arrows}, activations={acts_txt}, hidden_bias={self.hidden_bias})"
 
     def _clear(self):
-        self.f, self.a, self.grad_W, self.grad_f, self.grad_a = [], [], [], [], []
+        self.a, self.grad_W, self.grad_f = [], [], []
+        self._f, self._f_from = [], None
+        self._grad_a, self._grad_a_from = [], None
         self._X = None
+        self._workspace = _Workspace()
+
+    @property
+    def f(self) -> list:
+        """``f[l] = W[l].T @ a[l-1]`` of every layer after :meth:`forward`, each ``(n_l, n)``.
+
+        A sigmoid layer between the first and the last computes ``a[l]`` straight
+        from ``-f[l] = (-W[l]).T @ a[l-1]`` and keeps no ``f[l]``; its ``f[l]`` is
+        worked out here on first access, by the same product from the weights as
+        they were during that forward pass (negating a product's inputs negates
+        its result exactly, so these are the very numbers forward used).
+        """
+        if self._f_from is not None:
+            for i, minus_W, a_prev in self._f_from:
+                if i > 0 and self.hidden_bias:
+                    f = minus_W[1:].T @ a_prev
+                    f += minus_W[0][:, None]
+                else:
+                    f = minus_W.T @ a_prev
+                self._f[i] = np.negative(f, out=f)
+            self._f_from = None
+        return self._f
+
+    @property
+    def grad_a(self) -> list:
+        """``dE/da`` of every layer after :meth:`backward`, each shaped like ``a``.
+
+        Backward turns each ``dE/da[l] = W[l+1] dE/df[l+1]`` into ``dE/df[l]`` in
+        place, so the hidden layers' ``dE/da`` are computed again here, on first
+        access, by the same product from the weights as they were during that
+        backward pass (so a later :meth:`step` does not change them) and from
+        ``grad_f``; the output layer's ``dE/dY_hat`` is kept as it was.
+        """
+        if self._grad_a is None:
+            dA_out, W_ins = self._grad_a_from
+            grad_a = [W_in @ dF for W_in, dF in zip(W_ins, self.grad_f[1:])]
+            grad_a.append(dA_out)
+            self._grad_a, self._grad_a_from = grad_a, None
+        return self._grad_a
 
     # ------------------------------------------------------------------ validation
     def _check_X(self, X) -> np.ndarray:
@@ -254,20 +375,44 @@ class MLP:
 
     def _forward(self, X: np.ndarray) -> np.ndarray:
         self._X = X
-        self.f, self.a = [], []
-        # grad_W/grad_f/grad_a keep the last backward pass, so that a fit callback can read
-        # gradient_norms() after the end-of-epoch forward pass.
+        # Drop the lists of the last pass first, so that their arrays, unless someone
+        # else holds them, can take this pass's results.  grad_W/grad_f/grad_a keep the
+        # last backward pass, so that a fit callback can read gradient_norms() after
+        # the end-of-epoch forward pass.
+        self._f, self._f_from, self.a = [], [], []
+        n = X.shape[1]
+        ws = self._workspace
+        ws.use(n)
         inp = X
+        last = self.n_layers - 1
         for i, (W, act) in enumerate(zip(self.weights, self._acts)):
-            if i > 0 and self.hidden_bias:
-                f = W[1:].T @ inp
-                f += W[0][:, None]
+            shape = (W.shape[1], n)
+            if act.name == "sigmoid" and 0 < i < last:
+                # A hidden sigmoid layer: -f = (-W).T @ a[l-1] goes straight into a[l]'s buffer
+                # and the sigmoid works on it in place; f[l] itself is made only if read (see f).
+                minus_W = np.negative(W, out=ws.get("minus_W", i, W.shape))
+                a = ws.get("a", i, shape)
+                if self.hidden_bias:
+                    np.matmul(minus_W[1:].T, inp, out=a)
+                    a += minus_W[0][:, None]
+                else:
+                    np.matmul(minus_W.T, inp, out=a)
+                _sigmoid_of_negated(a, out=a)
+                self._f.append(None)
+                self._f_from.append((i, minus_W, inp))
             else:
-                f = W.T @ inp
-            a = act.forward(f)
-            self.f.append(f)
+                f = ws.get("f", i, shape)
+                if i > 0 and self.hidden_bias:
+                    np.matmul(W[1:].T, inp, out=f)
+                    f += W[0][:, None]
+                else:
+                    np.matmul(W.T, inp, out=f)
+                a = f if act.name == "identity" else act.forward(f, out=ws.get("a", i, shape))
+                self._f.append(f)
             self.a.append(a)
             inp = a
+        if not self._f_from:
+            self._f_from = None
         return self.a[-1]
 
     def predict(self, X) -> np.ndarray:
@@ -287,18 +432,15 @@ class MLP:
         return self._loss_value(Y, loss, alpha, beta, l2)
 
     def _loss_value(self, Y, loss, alpha, beta, l2) -> float:
-        n = Y.shape[1]
         out_name = self.activations[-1]
-        F, A = self.f[-1], self.a[-1]
+        F, A = self._f[-1], self.a[-1]
         if loss == "bce" and out_name == "sigmoid":
             # From the logits: log(sigma(f)) = -softplus(-f), log(1 - sigma(f)) = -softplus(f).
-            value = float((alpha * Y * _softplus(-F) + beta * (1.0 - Y) * _softplus(F)).sum() / n)
+            value = _bce_loss_from_logits(F, Y, alpha, beta)
         elif loss == "bce":
             value = _bce_loss(A, Y, alpha, beta)
         elif loss == "softmax_ce" and out_name == "softmax":
-            shifted = F - F.max(axis=0, keepdims=True)
-            log_p = shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True))
-            value = float(-(Y * log_p).sum() / n)
+            value = _softmax_ce_loss_from_logits(F, Y)
         elif loss == "softmax_ce":
             value = _softmax_ce_loss(A, Y)
         else:
@@ -334,53 +476,70 @@ class MLP:
 
     def _output_grads(self, Y, loss, alpha, beta):
         """dE/dY_hat and dE/df[L] for the output layer."""
-        F, A = self.f[-1], self.a[-1]
+        F, A = self._f[-1], self.a[-1]
         out = self._acts[-1]
+        ws, last, n = self._workspace, self.n_layers - 1, Y.shape[1]
         if loss == "bce":
-            dA = _bce_grad(A, Y, alpha, beta)
+            dA = _bce_grad(A, Y, alpha, beta, out=ws.get("ga", last, A.shape))
             if out.name == "sigmoid":
                 # dE/df = (beta (1 - Y) Y_hat - alpha Y (1 - Y_hat)) / n, which is (Y_hat - Y)/n
                 # when alpha = beta = 1; no division, so exact even where Y_hat rounds to 0 or 1.
-                n = Y.shape[1]
                 if alpha == 1.0 and beta == 1.0:
-                    return dA, (A - Y) / n
+                    dF = np.subtract(A, Y, out=ws.get("gf", last, A.shape))
+                    dF /= n
+                    return dA, dF
                 return dA, (beta * (1.0 - Y) * A - alpha * Y * (1.0 - A)) / n
         elif loss == "softmax_ce":
-            dA = _softmax_ce_grad(A, Y)
+            dA = _softmax_ce_grad(A, Y, out=ws.get("ga", last, A.shape))
             if out.name == "softmax":
-                return dA, (A - Y) / Y.shape[1]
+                dF = np.subtract(A, Y, out=ws.get("gf", last, A.shape))
+                dF /= n
+                return dA, dF
         else:
-            dA = _mse_grad(A, Y)
+            dA = _mse_grad(A, Y, out=ws.get("ga", last, A.shape))
         if out.elementwise:
-            return dA, out.backprop(dA, F, A)
+            dF = ws.get("gf", last, A.shape)
+            np.copyto(dF, dA)  # dE/dY_hat stays as grad_a[-1]; its copy becomes dE/df in place
+            return dA, out.backprop(dF, F, A, ws.get("scratch", 0, A.shape))
         # Softmax with another loss: J^T dA per column, J = diag(p) - p p^T.
         return dA, A * (dA - (A * dA).sum(axis=0, keepdims=True))
 
     def _backward(self, Y, loss, alpha, beta, l2) -> list:
         L = self.n_layers
-        dA, dF = self._output_grads(Y, loss, alpha, beta)
-        grad_W, grad_f, grad_a = [None] * L, [None] * L, [None] * L
-        grad_a[L - 1] = dA
+        # As in _forward: drop the last pass's lists, then reuse what nobody else holds.
+        self.grad_W, self.grad_f = [], []
+        self._grad_a, self._grad_a_from = None, None
+        ws = self._workspace
+        ws.use(Y.shape[1])
+        dA_out, dF = self._output_grads(Y, loss, alpha, beta)
+        grad_W, grad_f, W_ins = [None] * L, [None] * L, [None] * (L - 1)
         for i in range(L - 1, -1, -1):
             grad_f[i] = dF
             W = self.weights[i]
             inp = self._X if i == 0 else self.a[i - 1]
+            gW = ws.get("gW", i, W.shape)
             if i > 0 and self.hidden_bias:
-                gW = np.empty_like(W)
-                gW[0] = dF.sum(axis=1)
+                np.sum(dF, axis=1, out=gW[0])
                 np.matmul(inp, dF.T, out=gW[1:])
                 W_in = W[1:]
             else:
-                gW = inp @ dF.T
+                np.matmul(inp, dF.T, out=gW)
                 W_in = W
             if l2:
                 gW += (2.0 * l2) * W
             grad_W[i] = gW
             if i > 0:
-                dA = W_in @ dF
-                grad_a[i - 1] = dA
-                dF = self._acts[i - 1].backprop(dA, self.f[i - 1], self.a[i - 1])
-        self.grad_W, self.grad_f, self.grad_a = grad_W, grad_f, grad_a
+                # dE/da[l-1] = W[l] dE/df[l] goes into the buffer of dE/df[l-1], and the
+                # activation's derivative multiplies it there in place: one buffer per layer
+                # and no array for g'(f) (the scratch is the same for every layer).
+                shape = self.a[i - 1].shape
+                dF = np.matmul(W_in, dF, out=ws.get("gf", i - 1, shape))
+                # (f[l-1] is None for a hidden sigmoid layer, whose derivative needs only a[l-1].)
+                dF = self._acts[i - 1].backprop(dF, self._f[i - 1], self.a[i - 1], ws.get("scratch", 0, shape))
+                W_ins[i - 1] = snapshot = ws.get("W_in", i, W_in.shape)  # W[l] as it is now, for grad_a
+                np.copyto(snapshot, W_in)
+        self.grad_W, self.grad_f = grad_W, grad_f
+        self._grad_a_from = (dA_out, W_ins)  # for grad_a, computed when first read
         return grad_W
 
     # ------------------------------------------------------------------ diagnostics
