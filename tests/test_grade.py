@@ -89,13 +89,14 @@ def _class(root: Path) -> Path:
 
 
 def _nobody_processes() -> set[int]:
+    """Live processes of nobody (killed ones waiting to be reaped, state Z, do not count)."""
     found = set()
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if entry.stat().st_uid == NOBODY:
+                if entry.stat().st_uid == NOBODY and (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
                     found.add(int(entry.name))
-            except FileNotFoundError:
+            except (FileNotFoundError, ProcessLookupError, IndexError):
                 pass
     return found
 
@@ -107,11 +108,11 @@ def _tree_digest(folder: Path) -> dict[str, str]:
 
 def _grade(capsys, subs: Path, out: Path, *extra: str) -> tuple[int, str]:
     code = main(["grade", str(subs), "--out", str(out), "--solutions", str(subs.parent / "solutions"),
-                 "--seed", str(SEED), "--jobs", "2", "--timeout", "40", "--memory", "2048", *extra])
+                 "--seed", str(SEED), "--jobs", "2", "--timeout", "40", "--memory", "3072", *extra])
     return code, capsys.readouterr().out
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # session: made once even when other files run in between
 def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("class")
     subs = _class(root)
@@ -121,7 +122,7 @@ def graded(tmp_path_factory):
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
         code = main(["grade", str(subs), "--out", str(out), "--solutions", str(root / "solutions"),
-                     "--seed", str(SEED), "--jobs", "2", "--timeout", "40", "--memory", "2048"])
+                     "--seed", str(SEED), "--jobs", "2", "--timeout", "40", "--memory", "3072"])
     rows = _rows(out)
     return {"root": root, "subs": subs, "out": out, "code": code, "summary": buffer.getvalue(), "rows": rows,
             "before": before, "nobody_before": nobody_before}
@@ -180,7 +181,11 @@ def test_misbehaving_notebooks_fail_alone_with_a_reason(graded):
 
 def test_no_submission_changes_and_no_process_outlives_the_run(graded):
     assert _tree_digest(graded["subs"]) == graded["before"]
-    if os.geteuid() == 0:  # the kernels ran as nobody: their forks are gone with them
+    if os.geteuid() == 0:  # the kernels ran as nobody: their forks are killed with them
+        import time
+        deadline = time.monotonic() + 20  # killed at the end of each notebook; give the system time to reap
+        while not _nobody_processes() <= graded["nobody_before"] and time.monotonic() < deadline:
+            time.sleep(0.2)
         assert _nobody_processes() <= graded["nobody_before"]
 
 
@@ -267,8 +272,11 @@ def test_a_correct_course_notebook_gets_every_point(tmp_path, capsys):
             next(c for c in nb.cells if c.id == cells["answer"]).source = answers[cells["answer"]]
     (tmp_path / "subs" / "ada").mkdir(parents=True)
     nbformat.write(nb, tmp_path / "subs" / "ada" / name)
-    code, summary = _grade(capsys, tmp_path / "subs", tmp_path / "out")
+    # The default limits of grade (60 s a cell): a real notebook on a loaded machine needs more than the
+    # demo's 10 s.
+    code, summary = _grade(capsys, tmp_path / "subs", tmp_path / "out", "--timeout", "300")
     rows = [r for r in _rows(tmp_path / "out") if r["kind"] == "code"]
-    assert code == 0 and rows and all(r["status"] == "passed" for r in rows), summary
+    assert code == 0 and rows and all(r["status"] == "passed" for r in rows), (summary, [
+        (r["exercise"], r["message"][:200]) for r in rows if r["status"] != "passed"])
     report = json.loads(next((tmp_path / "out" / ".cache" / "ada").glob("*.json")).read_text())["report"]
     assert report["other_errors"] == [] and report["tampering"] == []

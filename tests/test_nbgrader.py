@@ -47,7 +47,7 @@ def _answer_cell(nb, name: str):
     return next(c for c in nb.cells if c.cell_type == "code" and marker in c.source and "checks." not in c.source)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # session: made once even when other files run in between
 def course(tmp_path_factory):
     root = tmp_path_factory.mktemp("nbgrader")
     solution = syn.write_solution(root / "tree", syn.demo_solution())

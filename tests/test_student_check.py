@@ -50,7 +50,7 @@ def run_cli(*args):
     return code, out.getvalue()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # session: made once even when other files run in between
 def mixed(tmp_path_factory):
     """One run covering passed, not attempted (two ways), failed (two ways), modified, written answers
     and an error in a cell outside the exercises."""
@@ -223,7 +223,7 @@ TAMPERING_GROUPS = [
 ]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # session: made once even when other files run in between
 def tampered(tmp_path_factory):
     """Each group's tampering cells, then a wrong 99.5: {case label: the report of its notebook}."""
     reports = {}

@@ -228,7 +228,8 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--jobs", type=int, default=0, metavar="N", help="notebooks at once (default: the cores)")
     grade.add_argument("--timeout", type=float, default=300.0, metavar="S",
                        help="wall-clock limit per notebook (default 300 s; each cell and each check at most a quarter of it, 60 s at most)")
-    grade.add_argument("--memory", type=int, default=3072, metavar="MB", help="memory per kernel (default 3072)")
+    grade.add_argument("--memory", type=int, default=4096, metavar="MB",
+                       help="address space per kernel (default 4096; a notebook of the course peaks near 1.5 GB)")
     grade.add_argument("--seed", type=int, default=None, metavar="N",
                        help="grading seed for hidden inputs (default: $TUTORIAL_LIB_GRADING_SEED)")
     grade.set_defaults(run=_grade)

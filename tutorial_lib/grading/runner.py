@@ -32,7 +32,7 @@ class Limits:
 
     timeout: float = 300.0
     cell_timeout: float = 60.0
-    memory_mb: int = 3072
+    memory_mb: int = 4096
 
 
 def cache_key(submission: Submission, record: dict, seed: int | None, limits: Limits, library: str) -> str:
