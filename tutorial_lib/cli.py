@@ -229,7 +229,7 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--timeout", type=float, default=300.0, metavar="S",
                        help="wall-clock limit per notebook (default 300 s; each cell and each check at most a quarter of it, 60 s at most)")
     grade.add_argument("--memory", type=int, default=4096, metavar="MB",
-                       help="address space per kernel (default 4096; a notebook of the course peaks near 1.5 GB)")
+                       help="memory a kernel may write to (default 4096; a notebook of the course uses about 0.3 GB)")
     grade.add_argument("--seed", type=int, default=None, metavar="N",
                        help="grading seed for hidden inputs (default: $TUTORIAL_LIB_GRADING_SEED)")
     grade.set_defaults(run=_grade)

@@ -59,7 +59,7 @@ def _run_worker(submission: Submission, record: dict, seed: int | None, limits: 
         request = {"path": str(submission.path), "record": record, "seed": seed, "memory_mb": limits.memory_mb,
                    "cell_timeout": min(limits.cell_timeout, limits.timeout), "pidfile": str(pidfile)}
         env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
-                   PYTHONWARNINGS="ignore")
+                   PYTHONWARNINGS="ignore", MALLOC_ARENA_MAX="2")
         proc = subprocess.Popen([sys.executable, "-m", "tutorial_lib.grading.worker"], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                                 start_new_session=True)

@@ -7,7 +7,7 @@ kills at its time limit.  Inside, the notebook goes through ``check``'s guard
 (:mod:`tutorial_lib.authoring.guard`) with the course's own record of the
 exercises and the instructor's grading seed, and its kernel is limited:
 
-* its address space (``--memory``) and the size of any file it writes;
+* the memory it writes to (``--memory``, ``RLIMIT_DATA``) and the size of any file it writes;
 * as root: the kernel gives up root for ``nobody`` once it has started, so it
   can neither change files it does not own (the submissions, the gradebook)
   nor fork without bound (a limit on processes applies to ``nobody``);
@@ -96,7 +96,9 @@ def kernel_setup(memory_mb: int, pidfile: Path) -> str:
     return "\n".join([
         "import os, resource",
         f"open({str(pidfile)!r}, 'w').write(str(os.getpid()))",
-        f"resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))",
+        # The data limit counts memory the kernel writes to, not address space it merely reserves (thread
+        # stacks, malloc's arenas), which grows with load and would kill a healthy kernel.
+        f"resource.setrlimit(resource.RLIMIT_DATA, ({limit}, {limit}))",
         f"resource.setrlimit(resource.RLIMIT_FSIZE, ({MAX_FILE_BYTES}, {MAX_FILE_BYTES}))",
         f"resource.setrlimit(resource.RLIMIT_NPROC, ({MAX_PROCESSES}, {MAX_PROCESSES})) if os.geteuid() == 0 else None",
         *give_up_root.splitlines(),
