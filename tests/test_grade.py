@@ -88,13 +88,14 @@ def _class(root: Path) -> Path:
     return subs
 
 
-def _nobody_processes() -> set[int]:
-    """Live processes of nobody (killed ones waiting to be reaped, state Z, do not count)."""
+def _nobody_processes(zombies: bool = False) -> set[int]:
+    """Processes of nobody; killed ones waiting to be reaped (state Z) count only with ``zombies``."""
     found = set()
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if entry.stat().st_uid == NOBODY and (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+                if entry.stat().st_uid == NOBODY and (zombies or state != "Z"):
                     found.add(int(entry.name))
             except (FileNotFoundError, ProcessLookupError, IndexError):
                 pass
@@ -187,6 +188,8 @@ def test_no_submission_changes_and_no_process_outlives_the_run(graded):
         while not _nobody_processes() <= graded["nobody_before"] and time.monotonic() < deadline:
             time.sleep(0.2)
         assert _nobody_processes() <= graded["nobody_before"]
+        # Killed and reaped by the worker, its subreaper: no zombie counts against the next kernels.
+        assert _nobody_processes(zombies=True) <= graded["nobody_before"]
 
 
 def test_bad_input_gets_a_clear_line_each_never_a_crash_or_a_silent_zero(graded):
@@ -237,13 +240,15 @@ def test_a_kernel_started_as_root_cannot_fork_without_bound(tmp_path):
     import sys
     from tutorial_lib.grading.worker import MAX_PROCESSES, kernel_setup
     script = kernel_setup(2048, tmp_path / "pid") + (
-        "\nimport time\nn = 0\ntry:\n    for _ in range(5 * %d):\n        if os.fork() == 0:\n"
-        "            time.sleep(5)\n            os._exit(0)\n        n += 1\nexcept OSError:\n    print('stopped', n, flush=True)\n"
-        "os.killpg(0, 9)" % MAX_PROCESSES)
+        "\nimport signal, time\nchildren = []\ntry:\n    for _ in range(5 * %d):\n        pid = os.fork()\n"
+        "        if pid == 0:\n            time.sleep(30)\n            os._exit(0)\n        children.append(pid)\n"
+        "except OSError:\n    print('stopped', len(children), flush=True)\n"
+        "for pid in children:\n    os.kill(pid, signal.SIGKILL)\n    os.waitpid(pid, 0)\n" % MAX_PROCESSES)
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
                             start_new_session=True)
     stopped = [line for line in result.stdout.splitlines() if line.startswith("stopped")]
     assert stopped and int(stopped[0].split()[1]) < MAX_PROCESSES, result.stdout + result.stderr
+    assert not _nobody_processes(zombies=True), "every fork was killed and reaped"
 
 
 def test_an_empty_folder_and_a_missing_course_are_said_plainly(tmp_path, capsys):

@@ -53,7 +53,7 @@ def _kill_group(pid: int) -> None:
 
 
 def _run_worker(submission: Submission, record: dict, seed: int | None, limits: Limits) -> dict:
-    """One worker process; its kernel's process group is killed afterwards, whatever happened."""
+    """One worker process; its kernel's process group is killed by the worker, or here after a timeout."""
     with tempfile.TemporaryDirectory(prefix="tutorial-grade-pid-") as scratch:
         pidfile = Path(scratch) / "kernel.pid"
         request = {"path": str(submission.path), "record": record, "seed": seed, "memory_mb": limits.memory_mb,
@@ -67,15 +67,17 @@ def _run_worker(submission: Submission, record: dict, seed: int | None, limits: 
             out, err = proc.communicate(json.dumps(request), timeout=limits.timeout)
             failure = None if proc.returncode == 0 else f"the grading process failed: {err.strip()[-300:]}"
         except subprocess.TimeoutExpired:
+            # The worker could not clean up: kill it, then its kernel's group, which is still running
+            # (the worker kills and reaps it itself otherwise; killing a finished group's id later
+            # could hit another process that got the same id).
             _kill_group(proc.pid)
             proc.communicate()
-            out, failure = "", f"the notebook ran longer than {limits.timeout:g} s in all and was stopped"
-        finally:
             if pidfile.exists():
                 try:
                     _kill_group(int(pidfile.read_text() or 0))
                 except ValueError:
                     pass
+            out, failure = "", f"the notebook ran longer than {limits.timeout:g} s in all and was stopped"
     if failure is None:
         try:
             return json.loads(out)

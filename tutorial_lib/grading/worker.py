@@ -11,8 +11,10 @@ exercises and the instructor's grading seed, and its kernel is limited:
 * as root: the kernel gives up root for ``nobody`` once it has started, so it
   can neither change files it does not own (the submissions, the gradebook)
   nor fork without bound (a limit on processes applies to ``nobody``);
-* it writes its process id to a file, so that the runner can kill its whole
-  process group, forks included, whatever happened.
+* it writes its process id to a file, so that the worker (and, on a timeout,
+  the runner) can kill its whole process group, forks included, whatever
+  happened; the worker is the subreaper of what the kernel leaves behind and
+  reaps it, so killed forks do not linger against the process limit.
 
 The submission itself is copied before anything runs, and its bytes are
 compared before and after.
@@ -107,6 +109,37 @@ def kernel_setup(memory_mb: int, pidfile: Path) -> str:
     ])
 
 
+def _become_subreaper() -> None:
+    """Processes the kernel forks and leaves behind become this worker's children (Linux), so that the
+    worker can kill and reap them: left to the machine's init, killed processes can wait unreaped and
+    still count against the process limit of the next kernels."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass
+
+
+def _kill_and_reap(pidfile: Path) -> None:
+    """Kill the kernel's process group (forks included) and reap every child this worker has left."""
+    import signal
+    import time
+
+    try:
+        os.killpg(int(pidfile.read_text() or 0), signal.SIGKILL)
+    except (OSError, ValueError):
+        pass
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            time.sleep(0.05)
+
+
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -143,8 +176,13 @@ def grade_one(request: dict) -> dict:
 
 
 def main() -> int:
+    _become_subreaper()
     request = json.loads(sys.stdin.read())
-    print(json.dumps(grade_one(request)))
+    try:
+        result = grade_one(request)
+    finally:
+        _kill_and_reap(Path(request["pidfile"]))
+    print(json.dumps(result))
     return 0
 
 
