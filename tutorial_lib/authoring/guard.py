@@ -34,7 +34,7 @@ from pathlib import Path
 
 __all__ = ["GUARD_MODULE", "prologue_source", "check_source", "epilogue_source", "read_verdicts"]
 
-#: The private module (in ``sys.modules``) where the snapshot and the captures live.
+#: The private module (in ``sys.modules``) that holds the guard's ``check`` and ``finish``.
 GUARD_MODULE = "_tutorial_lib_guard"
 
 _PROLOGUE = r'''

@@ -4,10 +4,10 @@ The student's notebook is read from its own path (a broken file is named by
 that path), copied to a temporary folder, and the copy runs top to bottom in
 a fresh kernel whose working directory is that folder, with errors allowed,
 so one failing exercise cannot hide the others; the student's file and folder
-are only ever read.  The run is wrapped by :mod:`.guard`: a snapshot before
-the first cell, check cells replaced by captures of their arguments, and at
-the end the checks called from a fresh copy of the checker modules, so that no
-cell of the notebook can change a verdict.  Each code exercise is then judged:
+are only ever read.  The run is wrapped by :mod:`.guard`: a snapshot and a
+private copy of the checkers before the first cell, and each check cell
+replaced by a call of that private checker at the same place, so that no cell
+of the notebook can change a verdict.  Each code exercise is then judged:
 
 1. **check cell modified**: the check cell is gone, or the sha256 of its
    source differs from the build's record.  Decided before anything else, so
@@ -174,9 +174,9 @@ def _judge_code(exercise: Exercise, nb, positions: dict, run: _Run, handed_out: 
         return result(FAILED, f"not checked: the kernel died in {cell_names.get(run.died_in, 'an earlier cell')}.")
     if answer_error:
         return result(FAILED, _describe("answer", answer_error))
-    capture_error = run.errors.get(check_index)
-    if capture_error:
-        return result(FAILED, _describe("check", capture_error))
+    check_error = run.errors.get(check_index)
+    if check_error:  # e.g. a NameError: the function the check cell names was never defined
+        return result(FAILED, _describe("check", check_error))
     verdict = run.verdicts.get(exercise.id)
     if verdict is None:
         if run.checking is not None:
@@ -191,8 +191,6 @@ def _judge_code(exercise: Exercise, nb, positions: dict, run: _Run, handed_out: 
         return result(FAILED, message)
     if status == "timeout":
         return result(FAILED, f"{message} (endless loop?)")
-    if status == "not captured":
-        return result(FAILED, "the check cell did not run.")
     return result(FAILED, f"the checker could not judge your answer: {message}")
 
 
