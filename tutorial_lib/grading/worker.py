@@ -130,12 +130,19 @@ def _kill_and_reap(pidfile: Path) -> None:
         os.killpg(int(pidfile.read_text() or 0), signal.SIGKILL)
     except (OSError, ValueError):
         pass
-    deadline = time.monotonic() + 10
+    # Orphans are handed to this subreaper a moment after their parent dies: go on until no child has
+    # shown up for half a second (at most 10 s).
+    deadline, quiet_since = time.monotonic() + 10, None
     while time.monotonic() < deadline:
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
-            return
+            quiet_since = quiet_since or time.monotonic()
+            if time.monotonic() - quiet_since > 0.5:
+                return
+            time.sleep(0.05)
+            continue
+        quiet_since = None
         if pid == 0:
             time.sleep(0.05)
 
